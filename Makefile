@@ -1,0 +1,67 @@
+# CareNet: `make demo` sets everything up and runs it; `make test` runs the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SEED   ?= 1
+export CARENET_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install demo run test test-browser bench lint messages compilemessages clean chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	CARENET_REQUIRE_2FA=0 $(BIN)/carenet migrate --no-input
+	$(BIN)/carenet load-areas ukraine
+	$(BIN)/carenet load-areas poland
+	$(BIN)/carenet load-taxonomies
+	$(BIN)/carenet load-community-reference
+	$(BIN)/carenet load-cop-reference
+	$(BIN)/carenet demo-data --seed $(SEED) --scale small
+	@echo ""
+	@echo "CareNet is starting at http://$(HOST):$(PORT)/  (stop it with Ctrl+C)"
+	@$(BIN)/carenet demo-data --print-sign-ins
+	CARENET_REQUIRE_2FA=0 $(BIN)/carenet runserver $(HOST):$(PORT)
+
+run: install
+	$(BIN)/carenet migrate --no-input
+	$(BIN)/carenet runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+# Browser tests need Debian's chromium (installed here when missing; no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test-browser: install chromium
+	$(BIN)/pytest -m browser tests_browser
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+lint: install
+	$(BIN)/ruff format --check src benchmarks tests_browser scripts
+	$(BIN)/ruff check src benchmarks tests_browser scripts
+	$(BIN)/mypy src
+
+messages: install
+	@command -v xgettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	$(BIN)/python scripts/messages.py extract
+	$(BIN)/python scripts/messages.py compile
+
+compilemessages: install
+	$(BIN)/python scripts/messages.py compile
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,8 @@
+#!/usr/bin/env python
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+from carenet.cli import main  # noqa: E402
+
+main()

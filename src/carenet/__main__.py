@@ -1,0 +1,3 @@
+from carenet.cli import main
+
+main()

@@ -1,0 +1,166 @@
+"""Readiness assessments: list, record, interviews and scores, result and profile."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from carenet.community import charts, queries, scoring, services
+from carenet.community.forms import (
+    AssessmentEditForm,
+    AssessmentForm,
+    InterviewForm,
+    ScoresForm,
+)
+from carenet.community.models import KeyInformantInterview
+from carenet.community.views.common import (
+    actor,
+    can_record,
+    form_error,
+    require_app,
+    require_edit_somewhere,
+    saved,
+)
+
+
+@require_GET
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    require_app(request)
+    qs = queries.assessments_for(request.user).order_by("-assessed_on", "-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "community/assessment_list.html", {"page": page, "can_edit": can_record(request)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    require_edit_somewhere(request)
+    initial = {"community": request.GET.get("community", "")[:40]}
+    form = AssessmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_create(actor=actor(request), **form.cleaned_data)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            saved(request, _("The assessment was recorded. Add its key-informant interviews."))
+            return redirect("community:assessment", uuid=assessment.uuid)
+    return render(request, "community/assessment_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    assessment = queries.assessment_for(request.user, uuid)
+    result = queries.assessment_result(assessment)
+    context = {
+        "assessment": assessment,
+        "result": result,
+        "dimensions": queries.dimensions_of(assessment.edition),
+        "table": queries.score_table(assessment),
+        "chart": charts.profile(result, _("Overall")),
+        "suggestions": queries.suggestions(result),
+        "stages": queries.crm_stages(),
+        "can_edit": queries.editable(request.user, assessment),
+    }
+    return render(request, "community/assessment.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    assessment = queries.assessment_for(request.user, uuid, queries.EDIT)
+    initial = {
+        "issue": assessment.issue,
+        "assessed_on": assessment.assessed_on,
+        "notes": assessment.notes,
+    }
+    form = AssessmentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.assessment_update(actor=actor(request), assessment=assessment, **form.cleaned_data)
+        saved(request, _("Saved."))
+        return redirect("community:assessment", uuid=assessment.uuid)
+    return render(
+        request, "community/assessment_edit.html", {"form": form, "assessment": assessment}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def interview_new(request: HttpRequest, uuid: str) -> HttpResponse:
+    assessment = queries.assessment_for(request.user, uuid, queries.EDIT)
+    form = InterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        interview = services.interview_add(
+            actor=actor(request), assessment=assessment, **form.cleaned_data
+        )
+        saved(request, _("Interview added. Enter the scores."))
+        return redirect("community:scores", uuid=interview.uuid)
+    return render(
+        request, "community/interview_form.html", {"form": form, "assessment": assessment}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scores(request: HttpRequest, uuid: str) -> HttpResponse:
+    """One interview's scores by both scorers and their consensus, dimension by dimension."""
+    interview = queries.interview_for(request.user, uuid, queries.EDIT)
+    assessment = interview.assessment
+    dimensions = queries.dimensions_of(assessment.edition)
+    form = ScoresForm(
+        request.POST or None, dimensions=dimensions, initial=_initial_scores(interview)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scores_save(
+                actor=actor(request),
+                interview=interview,
+                scores=form.scores(),
+                sector=form.cleaned_data["sector"],
+                role=form.cleaned_data["role"],
+            )
+        except scoring.ScoreError as exc:
+            form.add_error(None, str(exc))
+        else:
+            saved(request, _("Scores saved."))
+            return redirect("community:assessment", uuid=assessment.uuid)
+    context = {
+        "form": form,
+        "interview": interview,
+        "assessment": assessment,
+        "stages": queries.crm_stages(),
+    }
+    return render(request, "community/scores_form.html", context)
+
+
+def _initial_scores(interview: KeyInformantInterview) -> dict[str, object]:
+    initial: dict[str, object] = {"sector": interview.sector_id, "role": interview.role}
+    for score in interview.scores.select_related("dimension"):
+        letter = score.dimension.letter
+        initial.update(
+            {
+                f"s1_{letter}": score.scorer_1,
+                f"s2_{letter}": score.scorer_2,
+                f"c_{letter}": score.consensus,
+            }
+        )
+    return initial
+
+
+@require_POST
+@login_required
+def interview_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+    interview = queries.interview_for(request.user, uuid, queries.EDIT)
+    assessment = interview.assessment
+    services.interview_delete(actor=actor(request), interview=interview)
+    saved(request, _("The interview and its scores were removed."))
+    return redirect("community:assessment", uuid=assessment.uuid)

@@ -1,0 +1,77 @@
+"""Communities of Practice: reference data, CoPs, learning, supervision and well-being."""
+
+from carenet.cop.models.community import (
+    Attendance,
+    CommunityOfPractice,
+    CopMember,
+    CopRole,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Scope,
+    Visibility,
+)
+from carenet.cop.models.content import (
+    Post,
+    Resource,
+    ResourceKind,
+    Sharing,
+    SupervisionKind,
+    SupervisionLog,
+    Thread,
+)
+from carenet.cop.models.learning import (
+    AssessmentContext,
+    Certificate,
+    CompetencyAssessment,
+    CompetencyRating,
+    Training,
+    TrainingParticipant,
+)
+from carenet.cop.models.reference import (
+    CompetencyFramework,
+    CompetencyItem,
+    CompetencyLevel,
+    Curriculum,
+    Profession,
+    SupervisionTheme,
+    WellbeingItem,
+    WellbeingMeasure,
+    WellbeingOption,
+)
+from carenet.cop.models.wellbeing import WellbeingCheckIn
+
+__all__ = [
+    "AssessmentContext",
+    "Attendance",
+    "Certificate",
+    "CommunityOfPractice",
+    "CompetencyAssessment",
+    "CompetencyFramework",
+    "CompetencyItem",
+    "CompetencyLevel",
+    "CompetencyRating",
+    "CopMember",
+    "CopRole",
+    "Curriculum",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "Post",
+    "Profession",
+    "Resource",
+    "ResourceKind",
+    "Scope",
+    "Sharing",
+    "SupervisionKind",
+    "SupervisionLog",
+    "SupervisionTheme",
+    "Thread",
+    "Training",
+    "TrainingParticipant",
+    "Visibility",
+    "WellbeingCheckIn",
+    "WellbeingItem",
+    "WellbeingMeasure",
+    "WellbeingOption",
+]

@@ -1,0 +1,71 @@
+"""Every write of the CoP app, each in one transaction with its audit entry."""
+
+from carenet.cop.services.community import (
+    attendance_record,
+    cop_create,
+    cop_update,
+    meeting_schedule,
+    meeting_update,
+    member_add,
+    member_join,
+    member_leave,
+    member_set_role,
+)
+from carenet.cop.services.content import (
+    post_reply,
+    resource_add,
+    resource_remove,
+    resource_viewed,
+    supervision_log_create,
+    supervision_log_viewed,
+    thread_start,
+)
+from carenet.cop.services.learning import (
+    assessment_record,
+    assessment_viewed,
+    certificate_issue,
+    certificate_revoke,
+    participant_add,
+    participant_scores,
+    trainer_add,
+    training_create,
+)
+from carenet.cop.services.wellbeing import (
+    checkin_delete,
+    checkin_record,
+    checkin_viewed,
+    score,
+    wellbeing_aggregate_viewed,
+)
+
+__all__ = [
+    "assessment_record",
+    "assessment_viewed",
+    "attendance_record",
+    "certificate_issue",
+    "certificate_revoke",
+    "checkin_delete",
+    "checkin_record",
+    "checkin_viewed",
+    "cop_create",
+    "cop_update",
+    "meeting_schedule",
+    "meeting_update",
+    "member_add",
+    "member_join",
+    "member_leave",
+    "member_set_role",
+    "participant_add",
+    "participant_scores",
+    "post_reply",
+    "resource_add",
+    "resource_remove",
+    "resource_viewed",
+    "score",
+    "supervision_log_create",
+    "supervision_log_viewed",
+    "thread_start",
+    "trainer_add",
+    "training_create",
+    "wellbeing_aggregate_viewed",
+]

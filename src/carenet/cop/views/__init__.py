@@ -1,0 +1,1 @@
+"""The CoP app's views: thin, each parses, authorises (core.permissions), calls, renders."""

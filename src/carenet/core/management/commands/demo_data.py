@@ -1,0 +1,86 @@
+"""`carenet demo-data --seed N --scale small|national`: build the demo network."""
+
+from __future__ import annotations
+
+import random
+import time
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carenet.core.demo import DEMO_PASSWORD, SCALES, DemoContext
+from carenet.geo.models import AdminArea
+
+# The oblasts and voivodeships the small demo network works in.
+SMALL_REGIONS = ["UA32", "UA46", "UA63", "UA12", "UA51", "UA80", "PL14", "PL12", "PL18", "PL06"]
+
+
+class Command(BaseCommand):
+    help = "Build a deterministic demo network on the loaded areas and code lists."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument(
+            "--print-sign-ins", action="store_true", help="Only print the demo sign-ins."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from carenet.accounts import demo as accounts_demo
+
+        if options["print_sign_ins"]:
+            self._print_sign_ins()
+            return
+        if accounts_demo.already_built():
+            self.stdout.write("Demo network already loaded; nothing to do.")
+            return
+        ctx = DemoContext(
+            seed=options["seed"],
+            scale=options["scale"],
+            rng=random.Random(options["seed"]),
+            log=self._log,
+        )
+        ctx.areas = self._choose_areas(ctx)
+        for config in apps.get_app_configs():
+            if not config.name.startswith("carenet."):
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            if not hasattr(module, "build"):
+                continue  # e.g. carenet.core.demo: the context, not a builder
+            started = time.perf_counter()
+            module.build(ctx)
+            self._log(f"{config.label}: done in {time.perf_counter() - started:.1f} s")
+        self._print_sign_ins()
+
+    def _choose_areas(self, ctx: DemoContext) -> list[AdminArea]:
+        level3 = AdminArea.objects.filter(level=3).order_by("pcode")
+        areas = [a for a in level3 if not {"crimea", "pseudo_unit"} & set(a.flags)]
+        if not areas:
+            raise CommandError(
+                "No areas are loaded. Run `carenet load-areas ukraine` and "
+                "`carenet load-areas poland` first."
+            )
+        if ctx.national:
+            return areas
+        chosen = []
+        for region in SMALL_REGIONS:
+            in_region = [a for a in areas if a.pcode.startswith(region)]
+            chosen += ctx.rng.sample(in_region, min(len(in_region), 6))
+        return chosen
+
+    def _log(self, message: str) -> None:
+        self.stdout.write(message)
+
+    def _print_sign_ins(self) -> None:
+        from carenet.accounts import demo as accounts_demo
+
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for email, what in accounts_demo.SIGN_INS:
+            self.stdout.write(f"  {email:<36} {what}")

@@ -1,0 +1,296 @@
+"""HSDS 3.0 exchange: export the public directory as JSON or as a tabular data package (CSV +
+`datapackage.json`), and import either format from another HSDS directory.
+
+One path for both formats: JSON is flattened into HSDS tables (`flatten`), which is also what
+the CSV files hold; `load_tables` checks every row first and writes only when no row has an
+error, in one transaction (a bad file changes nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid as uuid_lib
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+
+from carenet.directory import hsds_out
+from carenet.directory.hsds_api import HSDS_DIR, _organisations, services_queryset
+from carenet.directory.queries import public_services, public_sites
+
+Tables = dict[str, list[dict[str, Any]]]
+MAX_ROWS = 500_000
+
+# nested arrays of an HSDS object -> the table their items go to
+_CHILDREN: dict[str, dict[str, str | None]] = {
+    "organization": {
+        "locations": "location",
+        "attributes": "attribute",
+        "phones": "phone",
+        "contacts": "contact",
+        "services": None,
+        "funding": "funding",
+        "programs": "program",
+        "organization_identifiers": "organization_identifier",
+    },
+    "location": {
+        "addresses": "address",
+        "phones": "phone",
+        "contacts": "contact",
+        "accessibility": "accessibility",
+        "attributes": "attribute",
+        "languages": "language",
+        "schedules": "schedule",
+    },
+    "service": {
+        "phones": "phone",
+        "contacts": "contact",
+        "schedules": "schedule",
+        "service_areas": "service_area",
+        "service_at_locations": "service_at_location",
+        "languages": "language",
+        "cost_options": "cost_option",
+        "attributes": "attribute",
+        "funding": "funding",
+        "required_documents": "required_document",
+    },
+    "service_at_location": {
+        "phones": "phone",
+        "contacts": "contact",
+        "schedules": "schedule",
+        "attributes": "attribute",
+    },
+}
+# nested single objects -> their table (or None: described elsewhere, drop)
+_OBJECTS: dict[str, str | None] = {
+    "organization": "organization",
+    "location": "location",
+    "service": None,
+    "program": "program",
+    "taxonomy_term": "taxonomy_term",
+    "taxonomy_detail": "taxonomy",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row: `row` counts data rows from 1 (CSV line = row + 1)."""
+
+    table: str
+    row: int
+    field: str
+    message: str
+    id: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.table} row {self.row}" if self.row else self.table
+        return f"{where}{f' ({self.field})' if self.field else ''}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The file was refused; nothing was changed. `errors` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_json() -> dict[str, Any]:
+    """The whole public directory as one HSDS JSON document (in English, with the other
+    languages as `carenet:` attributes)."""
+    from carenet.directory.hsds_api import _render_organisations, _schemes, _terms
+
+    with translation.override("en"):
+        orgs = list(
+            _organisations().filter(
+                Q(pk__in=public_sites().values("organisation"))
+                | Q(pk__in=public_services().values("organisation"))
+            )
+        )
+        services = list(services_queryset())
+        regions = hsds_out.region_names(
+            lk.site.area.path for s in services for lk in getattr(s, "public_links", [])
+        )
+        return {
+            "hsds_version": hsds_out.HSDS_VERSION,
+            "profile": f"carenet-mhpss/{hsds_out.PROFILE_VERSION}",
+            "organizations": _render_organisations(orgs, full=True, full_service=False),
+            "services": [hsds_out.service(s, language="en", regions=regions) for s in services],
+            "taxonomies": [hsds_out.taxonomy(s) for s in _schemes()],
+            "taxonomy_terms": [hsds_out.taxonomy_term(t) for t in _terms()],
+        }
+
+
+def _datapackage() -> dict[str, Any]:
+    return json.loads((HSDS_DIR / "datapackage.json").read_text())
+
+
+def flatten(doc: Any) -> Tables:
+    """HSDS JSON (our export, an API page, a list of services or one service) as tables."""
+    tables: Tables = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    if isinstance(doc, list):
+        doc = {"services": doc}
+    elif isinstance(doc, dict) and "contents" in doc:
+        doc = {"services": doc["contents"]}
+    elif isinstance(doc, dict) and "status" in doc and "name" in doc:
+        doc = {"services": [doc]}
+    if not isinstance(doc, dict):
+        raise ImportFailed([RowError("file", 0, "", "not an HSDS JSON document")])
+    for key, table in (
+        ("taxonomies", "taxonomy"),
+        ("taxonomy_terms", "taxonomy_term"),
+        ("organizations", "organization"),
+        ("services", "service"),
+    ):
+        items = doc.get(key) or []
+        if not isinstance(items, list):
+            raise ImportFailed([RowError(table, 0, "", f"{key} must be a list")])
+        for item in items:
+            _add(tables, seen, table, item)
+    return dict(tables)
+
+
+def _add(tables: Tables, seen: set[tuple[str, str]], table: str, obj: Any) -> None:
+    if not isinstance(obj, dict):
+        tables.setdefault(table, []).append({"__invalid__": True})
+        return
+    row: dict[str, Any] = {}
+    for key, value in obj.items():
+        if isinstance(value, list):
+            child = _CHILDREN.get(table, {}).get(key)
+            if child is not None:
+                for item in value:
+                    _add(tables, seen, child, item)
+        elif isinstance(value, dict):
+            child = _OBJECTS.get(key)
+            if child:
+                _add(tables, seen, child, value)
+        else:
+            row[key] = value
+    key = (table, str(row.get("id", "")))
+    if row.get("id") and key in seen:
+        return  # the same row nested twice (a term, a location shared by services)
+    seen.add(key)
+    tables.setdefault(table, []).append(row)
+
+
+def export_zip() -> bytes:
+    """The public directory as an HSDS tabular data package (zip of CSVs + descriptor)."""
+    tables = flatten(export_json())
+    package = _datapackage()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for resource in package["resources"]:
+            names = [f["name"] for f in resource["schema"]["fields"]]
+            out = io.StringIO()
+            writer = csv.DictWriter(
+                out, fieldnames=names, extrasaction="ignore", lineterminator="\n"
+            )
+            writer.writeheader()
+            for row in tables.get(resource["name"], []):
+                writer.writerow({k: _cell(v) for k, v in row.items()})
+            zf.writestr(resource["path"], out.getvalue())
+        package["title"] = "CareNet MHPSS service directory (HSDS 3.0)"
+        zf.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+
+def read_zip(data: bytes) -> Tables:
+    """Tables from a tabular data package (zip); the descriptor's paths, else the defaults."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ImportFailed([RowError("file", 0, "", "not a zip file")]) from exc
+    with zf:
+        names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+        package = _datapackage()
+        if "datapackage.json" in names:
+            try:
+                package = json.loads(zf.read(names["datapackage.json"]))
+                resources = {r["name"]: Path(r["path"]).name for r in package["resources"]}
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ImportFailed(
+                    [RowError("datapackage.json", 0, "", "not a valid data package descriptor")]
+                ) from exc
+        else:
+            resources = {r["name"]: Path(r["path"]).name for r in package["resources"]}
+        tables: Tables = {}
+        for table, filename in resources.items():
+            if filename in names:
+                tables[table] = _read_csv(table, zf.read(names[filename]))
+        return tables
+
+
+def _read_csv(table: str, raw: bytes) -> list[dict[str, Any]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([RowError(table, 0, "", "not UTF-8 text")]) from exc
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ImportFailed([RowError(table, 0, "", f"not valid CSV: {exc}")]) from exc
+    if len(rows) > MAX_ROWS:
+        raise ImportFailed([RowError(table, 0, "", f"more than {MAX_ROWS} rows")])
+    return [{k: v for k, v in row.items() if k and v not in (None, "")} for row in rows]
+
+
+def read_json(data: bytes) -> Tables:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ImportFailed([RowError("file", 0, "", "not valid JSON")]) from exc
+    return flatten(doc)
+
+
+def read_file(name: str, data: bytes) -> Tables:
+    return read_zip(data) if name.lower().endswith(".zip") else read_json(data)
+
+
+@transaction.atomic
+def import_tables(tables: Tables, *, actor: Any = None) -> ImportReport:
+    """Check every row, then write (see `hsds_import.Loader`); raises ImportFailed."""
+    from carenet.directory.hsds_import import Loader
+
+    return Loader(tables, actor=actor).run()
+
+
+def iter_ids(rows: Iterable[dict[str, Any]]) -> list[str]:
+    return [str(r.get("id", "")) for r in rows]
+
+
+def is_uuid(value: Any) -> bool:
+    try:
+        uuid_lib.UUID(str(value))
+    except ValueError:
+        return False
+    return True

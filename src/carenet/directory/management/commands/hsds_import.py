@@ -1,0 +1,31 @@
+"""`carenet hsds_import FILE`: load an HSDS 3.0 data package (.zip) or JSON document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carenet.directory import hsds_exchange
+
+
+class Command(BaseCommand):
+    help = "Import an HSDS 3.0 tabular data package (.zip) or JSON file into the directory."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            tables = hsds_exchange.read_file(path.name, path.read_bytes())
+            report = hsds_exchange.import_tables(tables)
+        except hsds_exchange.ImportFailed as exc:
+            for error in exc.errors[:200]:
+                self.stderr.write(str(error))
+            raise CommandError(f"Nothing was imported: {len(exc.errors)} error(s).") from exc
+        for kind, counts in (("created", report.created), ("updated", report.updated)):
+            for table, n in sorted(counts.items()):
+                self.stdout.write(f"{table}: {n} {kind}")

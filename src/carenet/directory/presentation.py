@@ -1,0 +1,176 @@
+"""Turning directory rows into what pages show: maps, facts, opening hours."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from carenet.directory.models import Service
+from carenet.directory.queries import ResultRow
+from carenet.geo.maps import MapPoint, svg_map
+from carenet.geo.models import AdminArea
+
+DAY_NAMES = {
+    "MO": gettext_lazy("Monday"),
+    "TU": gettext_lazy("Tuesday"),
+    "WE": gettext_lazy("Wednesday"),
+    "TH": gettext_lazy("Thursday"),
+    "FR": gettext_lazy("Friday"),
+    "SA": gettext_lazy("Saturday"),
+    "SU": gettext_lazy("Sunday"),
+}
+
+
+def stale_days() -> int:
+    return settings.CARENET_STALE_AFTER_DAYS
+
+
+_REGIONS_TTL = 300.0
+_regions: dict[str, Any] = {"at": -_REGIONS_TTL, "areas": {}}
+
+
+def _regions_by_pcode() -> dict[str, AdminArea]:
+    """Oblasts and voivodeships with their boundaries, kept in memory for a few minutes:
+    every results map draws some of them, and their geometry is the heaviest thing to load."""
+    now = time.monotonic()
+    if now - _regions["at"] > _REGIONS_TTL:
+        _regions["areas"] = {a.pcode: a for a in AdminArea.objects.filter(level=1)}
+        _regions["at"] = now
+    return _regions["areas"]
+
+
+def _top_areas(paths: Sequence[str], extra: AdminArea | None) -> list[AdminArea]:
+    """The oblasts / voivodeships holding the results (and the chosen area) for the map."""
+    regions = _regions_by_pcode()
+    pcodes = sorted({p.split("/", 1)[0] for p in paths if p})
+    areas = [regions[p] for p in pcodes if p in regions]
+    if extra is not None and extra.pcode not in pcodes:
+        areas.append(extra)
+    return areas
+
+
+def results_map(rows: Sequence[ResultRow], area: AdminArea | None) -> SafeString | None:
+    """An SVG map of the located results over their regions; None when nothing is located."""
+    points = [
+        MapPoint(r.lat, r.lon, f"{r.name} — {r.site_name}",
+                 reverse("directory:service", args=[r.service_uuid]))
+        for r in rows
+        if r.lat is not None and r.lon is not None and not r.remote
+    ]  # fmt: skip
+    if not points:
+        return None
+    areas = _top_areas([r.area_path for r in rows], area)
+    return svg_map(areas, points=points, title=_("Map of the services found"))
+
+
+def sites_map(service: Service) -> SafeString | None:
+    links = getattr(service, "public_links", [])
+    points = [
+        MapPoint(lk.site.point[0], lk.site.point[1], lk.site.name)
+        for lk in links
+        if lk.site.point is not None
+    ]
+    if not points:
+        return None
+    areas = _top_areas([lk.site.area.path for lk in links], None)
+    return svg_map(areas, points=points, title=_("Where the service is delivered"))
+
+
+def schedule_rows(schedule: list[dict[str, str]]) -> list[dict[str, Any]]:
+    order = list(DAY_NAMES)
+    rows = sorted(
+        schedule,
+        key=lambda e: (
+            order.index(e.get("day", "MO")) if e.get("day") in order else 9,
+            e.get("opens", ""),
+        ),
+    )
+    return [
+        {
+            "day": DAY_NAMES.get(e.get("day", ""), e.get("day", "")),
+            "opens": e.get("opens", ""),
+            "closes": e.get("closes", ""),
+        }
+        for e in rows
+    ]
+
+
+def _labels(terms: Any) -> str:
+    return ", ".join(t.label for t in terms.all())
+
+
+def service_facts(service: Service) -> list[tuple[str, str]]:
+    """(label, value) pairs for the service page, leaving out what is unknown."""
+    age = ""
+    if service.age_min is not None or service.age_max is not None:
+        age = f"{service.age_min if service.age_min is not None else 0}\u2013" + (
+            str(service.age_max) if service.age_max is not None else ""
+        )
+    waiting = ""
+    if service.waiting_days is not None:
+        waiting = (
+            _("No waiting")
+            if service.waiting_days == 0
+            else ngettext("%(n)s day", "%(n)s days", service.waiting_days)
+            % {"n": service.waiting_days}
+        )
+    facts = [
+        (_("Level of support"), service.layer.label if service.layer else ""),
+        (_("Activities"), _labels(service.activities)),
+        (_("Programmes"), _labels(service.interventions)),
+        (_("How"), _labels(service.delivery_modes)),
+        (_("Languages"), _labels(service.languages)),
+        (_("For whom"), _labels(service.target_groups)),
+        (_("Age"), age),
+        (_("Sex"), service.get_sex_display() if service.sex != "any" else ""),
+        (_("Who can use it"), service.eligibility),
+        (_("Cost"), _("Free") if service.free else (service.fees or _("Paid"))),
+        (
+            _("Referral"),
+            _("A referral is needed") if service.referral_required else _("No referral needed"),
+        ),
+        (_("How to get it"), service.how_to_apply),
+        (_("Waiting time"), waiting),
+    ]
+    return [(k, v) for k, v in facts if v]
+
+
+def result_cards(rows: Sequence[ResultRow]) -> list[dict[str, Any]]:
+    """What each search result shows, computed once in Python (the results list is the
+    hottest template of the public site)."""
+    cards = []
+    for r in rows:
+        if r.remote:
+            where = _("By phone, online or a mobile team")
+        else:
+            where = ", ".join(p for p in (r.site_name, r.address, r.city) if p)
+        badges: list[tuple[str, str]] = []
+        if r.distance_km is not None:
+            badges.append((_("%(d)s km") % {"d": number_format(r.distance_km, 1)}, ""))
+        if r.layer:
+            badges.append((r.layer, ""))
+        if r.free:
+            badges.append((_("Free"), "ok"))
+        if r.waiting_days is not None:
+            badges.append(_waiting(r.waiting_days))
+        cards.append({
+            "url": reverse("directory:service", args=[r.service_uuid]), "name": r.name,
+            "organisation": r.organisation, "where": where, "badges": badges,
+            "phone": r.phone, "tel": r.phone.replace(" ", ""), "call": f"{_('Call')} {r.phone}",
+        })  # fmt: skip
+    return cards
+
+
+def _waiting(days: int) -> tuple[str, str]:
+    if days == 0:
+        return _("No waiting"), ""
+    text = ngettext("waiting %(n)s day", "waiting %(n)s days", days) % {"n": days}
+    return text, "warn" if days > 14 else ""

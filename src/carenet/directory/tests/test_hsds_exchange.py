@@ -1,0 +1,282 @@
+"""HSDS import and export: a round trip loses nothing; a bad file changes nothing."""
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from typing import Any
+
+import pytest
+
+from carenet.accounts.models import Organisation
+from carenet.conftest import People, client_for
+from carenet.core.models import AuditEntry
+from carenet.directory import hsds_exchange
+from carenet.directory.hsds_exchange import ImportFailed
+from carenet.directory.models import SearchEntry, Service, ServiceArea, ServiceAtLocation, Site
+from carenet.directory.tests.hsds_schemas import errors, schema_validator
+
+
+def _normalised(doc: dict[str, Any]) -> dict[str, Any]:
+    text = json.dumps(doc, sort_keys=True)
+    data = json.loads(text)
+    for service in data["services"]:
+        service.pop("last_modified")
+        service["organization"].pop("last_modified", None)
+        for link in service.get("service_at_locations", []):
+            link.get("service", {}).pop("last_modified", None)
+    return data
+
+
+def _wipe() -> None:
+    ServiceAtLocation.objects.all().delete()
+    ServiceArea.objects.all().delete()
+    SearchEntry.objects.all().delete()
+    Service.objects.all().delete()
+    Site.objects.all().delete()
+
+
+@pytest.fixture
+def published(listing: dict, located_areas: dict) -> dict[str, Any]:
+    service = listing["b_service"]
+    ServiceArea.objects.create(service=service, area=located_areas["lviv_obl"])
+    Service.objects.filter(pk=service.pk).update(
+        schedule=[{"day": "MO", "opens": "09:00", "closes": "13:00"}],
+        age_min=18,
+        capacity_places=10,
+        available_places=4,
+        referral_required=True,
+        sex="female",
+        schedule_note="Closed on public holidays",
+        email="cbt@beta.example",
+        url="https://beta.example/cbt",
+        free=False,
+        fees="100 UAH",
+    )
+    from carenet.directory import indexing
+
+    indexing.reindex_all()
+    return listing
+
+
+def test_the_json_export_validates_and_holds_no_confidential_site(published: dict) -> None:
+    doc = client_for(None).get("/hsds/export/hsds.json").json()
+    validator = schema_validator("compiled/service.json", strict=True)
+    for service in doc["services"]:
+        assert errors(validator, service) == []
+    assert "Safe House" not in json.dumps(doc, ensure_ascii=False)
+    assert {s["name"] for s in doc["services"]} == {"Self-Help Plus groups", "CBT for adults"}
+
+
+def test_a_json_round_trip_loses_nothing(published: dict) -> None:
+    before = hsds_exchange.export_json()
+    _wipe()
+    report = hsds_exchange.import_tables(hsds_exchange.read_json(json.dumps(before).encode()))
+    assert report.created["service"] == 2 and report.created["location"] == 2
+    assert _normalised(hsds_exchange.export_json()) == _normalised(before)
+    cbt = Service.objects.get(name_en="CBT for adults")
+    assert cbt.uuid == published["b_service"].uuid and cbt.sex == "female"
+    assert cbt.schedule == [{"day": "MO", "opens": "09:00", "closes": "13:00"}]
+    assert [a.area.pcode for a in cbt.areas.all()] == ["UA46"]
+    assert SearchEntry.objects.filter(service=cbt).count() == 2  # its site and its area
+
+
+def test_a_data_package_round_trip_loses_nothing(published: dict) -> None:
+    before = hsds_exchange.export_json()
+    package = client_for(None).get("/hsds/export/datapackage.zip")
+    assert package["Content-Type"] == "application/zip"
+    data = b"".join([package.content])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert {
+            "datapackage.json",
+            "services.csv",
+            "locations.csv",
+            "service_at_location.csv",
+            "taxonomy_terms.csv",
+        } <= set(zf.namelist())
+        descriptor = json.loads(zf.read("datapackage.json"))
+        assert descriptor["license"] or descriptor.get("licenses")
+    _wipe()
+    hsds_exchange.import_tables(hsds_exchange.read_zip(data))
+    assert _normalised(hsds_exchange.export_json()) == _normalised(before)
+
+
+def test_importing_twice_updates_in_place(published: dict) -> None:
+    doc = json.dumps(hsds_exchange.export_json()).encode()
+    report = hsds_exchange.import_tables(hsds_exchange.read_json(doc))
+    assert report.updated["service"] == 2 and not report.created.get("service")
+    assert Service.objects.count() == 3  # the confidential one is untouched
+    assert AuditEntry.objects.filter(action="import").count() == 1
+
+
+def test_another_directory_can_be_loaded(people: People, located_areas: dict, terms: dict) -> None:
+    org, loc, svc = (str(uuid.uuid4()) for _ in range(3))
+    doc = {
+        "contents": [
+            {
+                "id": svc,
+                "name": "Walk-in counselling",
+                "status": "active",
+                "organization": {"id": org, "name": "Open Door Lviv", "description": "A charity"},
+                "organization_id": org,
+                "minimum_age": 16,
+                "wait_time": "3 days",
+                "cost_options": [{"id": str(uuid.uuid4()), "service_id": svc, "option": "Free"}],
+                "languages": [{"id": str(uuid.uuid4()), "service_id": svc, "code": "uk"}],
+                "service_at_locations": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "service_id": svc,
+                        "location_id": loc,
+                        "location": {
+                            "id": loc,
+                            "location_type": "physical",
+                            "name": "Open Door",
+                            "latitude": 49.84,
+                            "longitude": 24.03,
+                            "addresses": [
+                                {
+                                    "id": str(uuid.uuid4()),
+                                    "location_id": loc,
+                                    "address_1": "vul. Franka 1",
+                                    "city": "Lviv",
+                                    "state_province": "",
+                                    "postal_code": "79000",
+                                    "country": "UA",
+                                    "address_type": "physical",
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ]
+    }
+    hsds_exchange.import_tables(hsds_exchange.flatten(doc))
+    service = Service.objects.get(uuid=svc)
+    assert service.organisation.name == "Open Door Lviv" and service.organisation.country == "UA"
+    assert service.waiting_days == 3 and service.age_min == 16 and service.free
+    assert [t.code for t in service.languages.all()] == ["uk"]
+    site = Site.objects.get(uuid=loc)
+    assert site.area == located_areas["lviv"]  # found from the coordinates
+    assert site.address == "vul. Franka 1" and site.postal_code == "79000"
+
+
+def _zip(tables: dict[str, list[dict[str, str]]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, rows in tables.items():
+            out = io.StringIO()
+            fields = sorted({k for r in rows for k in r})
+            writer = csv.DictWriter(out, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+            zf.writestr(name, out.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_bad_file_gets_row_errors_and_changes_nothing(published: dict, people: People) -> None:
+    org = str(people.org_a.uuid)
+    good_loc, bad_loc = str(uuid.uuid4()), str(uuid.uuid4())
+    data = _zip(
+        {
+            "organizations.csv": [{"id": org, "name": "ALPHA", "description": "x"}],
+            "locations.csv": [
+                {
+                    "id": good_loc,
+                    "organization_id": org,
+                    "name": "OK",
+                    "location_type": "physical",
+                    "external_identifier": "UA3210007",
+                    "external_identifier_type": "ocha_pcode",
+                },
+                {
+                    "id": bad_loc,
+                    "organization_id": org,
+                    "name": "Nowhere",
+                    "location_type": "physical",
+                    "external_identifier": "UA9999",
+                    "latitude": "95",
+                },
+                {
+                    "id": str(published["b_site"].uuid),
+                    "organization_id": org,
+                    "name": "Stolen",
+                    "location_type": "physical",
+                    "external_identifier": "UA4606017",
+                },
+            ],
+            "services.csv": [
+                {"id": "not-a-uuid", "organization_id": org, "name": "X", "status": "active"},
+                {"id": str(uuid.uuid4()), "organization_id": org, "name": "Y", "status": "open"},
+                {
+                    "id": str(uuid.uuid4()),
+                    "organization_id": str(uuid.uuid4()),
+                    "name": "Z",
+                    "status": "active",
+                },
+                {
+                    "id": str(uuid.uuid4()),
+                    "organization_id": org,
+                    "name": "W",
+                    "status": "active",
+                    "email": "not an address",
+                    "minimum_age": "-3",
+                },
+            ],
+            "service_at_location.csv": [
+                {"id": str(uuid.uuid4()), "service_id": str(uuid.uuid4()), "location_id": good_loc},
+            ],
+        }
+    )
+    before = (Service.objects.count(), Site.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ImportFailed) as failure:
+        hsds_exchange.import_tables(hsds_exchange.read_zip(data))
+    found = {(e.table, e.row, e.field) for e in failure.value.errors}
+    assert ("location", 2, "external_identifier") in found or ("location", 2, "latitude") in found
+    assert ("location", 3, "organization_id") in found  # belongs to BETA
+    assert ("service", 1, "id") in found
+    assert ("service", 2, "status") in found
+    assert ("service", 3, "organization_id") in found
+    assert ("service", 4, "minimum_age") in found or ("service", 4, "email") in found
+    assert ("service_at_location", 1, "service_id") in found
+    assert any(
+        str(e).startswith("location row 3 (organization_id): ") for e in failure.value.errors
+    )
+    assert (Service.objects.count(), Site.objects.count(), AuditEntry.objects.count()) == before
+    published["b_site"].refresh_from_db()
+    assert published["b_site"].name_en == "Lviv Clinic"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("x.zip", b"not a zip"),
+        ("x.json", b"{not json"),
+        ("x.json", b"[1, 2]"),
+        ("x.json", b'{"services": {"id": 1}}'),
+        ("x.json", "\ufeff".encode() + b"\xff\xfe"),
+        ("x.zip", None),
+    ],
+)
+def test_malformed_files_are_refused(people: People, name: str, data: bytes | None) -> None:
+    if data is None:
+        data = _zip({"services.csv": [{"id": "1"}]})
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zf:
+            zf.writestr("services.csv", b"\xff\xfe\x00bad")
+        data = buffer.getvalue()
+    with pytest.raises(ImportFailed) as failure:
+        hsds_exchange.import_tables(hsds_exchange.read_file(name, data))
+    assert failure.value.errors
+    assert Organisation.objects.count() == 2 and Service.objects.count() == 0
+
+
+def test_the_import_command_reports_errors(people: People, tmp_path: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"services": [{"id": "x", "name": "A", "status": "active"}]}')
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("hsds_import", str(bad))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from carenet.directory import views
+from carenet.directory.api import api
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("print/", views.print_list, name="print"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/new/", views.service_new, name="service_new"),
+    path("manage/<str:uuid>/edit/", views.service_edit, name="service_edit"),
+    path("manage/<str:uuid>/verify/", views.service_verify, name="service_verify"),
+    path("sites/new/", views.site_new, name="site_new"),
+    path("sites/<str:uuid>/edit/", views.site_edit, name="site_edit"),
+    path("stale/", views.stale, name="stale"),
+    path("api/", api.urls),
+    path("<str:uuid>/", views.service_detail, name="service"),
+]

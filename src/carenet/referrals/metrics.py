@@ -1,0 +1,309 @@
+"""Pathway metrics for coordinators: counts only, small cells suppressed.
+
+A pathway is a pair (from -> to) of organisations or of layers of the intervention pyramid,
+or the oblast / voivodeship where the person is. Only sent referrals of people who consented
+to be counted in reports (a valid `reporting` consent, checked now) are counted.
+
+Every count passes `core.suppression`; a median or a share computed from a suppressed count is
+blanked with it. Pathways with fewer referrals than the small-cell threshold, and those beyond
+the largest `limit`, are folded into one "other pathways" row, so that the table stays
+readable at national scale and no row is made only of suppressed cells.
+
+On PostgreSQL the counts and medians are computed in the database (GROUP BY with
+`percentile_cont`); elsewhere (SQLite, small networks) in Python, with the same results.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.utils.translation import gettext_lazy as _
+
+from carenet.core import permissions
+from carenet.core.suppression import min_cell, suppress_rows
+from carenet.geo.models import AdminArea
+from carenet.referrals.models import OUTCOME_STATES, Consent, ConsentPurpose, Referral, Status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from carenet.accounts.models import User
+
+GROUPINGS = {
+    "organisation": _("Organisation to organisation"),
+    "layer": _("Layer to layer"),
+    "area": _("Area (oblast / voivodeship)"),
+}
+COUNTS = (
+    "sent",
+    "acknowledged",
+    "accepted",
+    "started",
+    "completed",
+    "declined",
+    "no_show",
+    "outcomes",
+    "loops_closed",
+)
+MEDIANS = ("median_hours_to_acknowledge", "median_hours_to_start")
+LIMIT = 100
+_KEY_FIELDS = {
+    "organisation": ("from_organisation__acronym", "to_organisation__acronym"),
+    "layer": ("from_layer", "layer"),
+    "area": ("area__path", "area__path"),
+}
+
+
+def may_see_metrics(user: User | AnonymousUser | None) -> bool:
+    """Coordinators (of the network or an area) and superusers."""
+    return permissions.can(user, "referral.metrics") or permissions.is_coordinator(user)
+
+
+def counted_referrals(user: User | AnonymousUser | None) -> QuerySet[Referral]:
+    """Sent referrals in the user's coordination scope whose person consented to be counted."""
+    qs = permissions.filter_for(
+        user,
+        "referral.metrics",
+        Referral.objects.sent(),
+        org_field=None,
+        area_field="area",
+        country_field="from_organisation__country",
+    )
+    counted = Consent.objects.valid().filter(
+        client=OuterRef("client"), purpose=ConsentPurpose.REPORTING
+    )
+    return qs.filter(Exists(counted))
+
+
+def pathway_metrics(
+    user: User | AnonymousUser | None,
+    by: str = "organisation",
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    limit: int = LIMIT,
+) -> list[dict[str, Any]]:
+    """The largest pathways (at most `limit`), an "other pathways" row when some are folded
+    (key "other": True), then the total row (key "total": True). Counts are suppressed."""
+    if not may_see_metrics(user):
+        permissions.require(user, "referral.metrics", hide=False)
+    if by not in GROUPINGS:
+        by = "organisation"
+    qs = counted_referrals(user)
+    if since:
+        qs = qs.filter(sent_at__date__gte=since)
+    if until:
+        qs = qs.filter(sent_at__date__lte=until)
+    if connection.vendor == "postgresql":
+        rows, total = _in_database(qs, by)
+    else:
+        rows, total = _in_python(qs, by)
+    if by == "area":
+        labels = _area_labels({r["from"] for r in rows})
+        for row in rows:
+            row["from"] = row["to"] = labels.get(row["from"], row["from"])
+    rows.sort(key=lambda r: (-r["sent"], r["from"], r["to"]))
+    shown, folded = _fold(rows, limit)
+    if folded:
+        shown.append({**_sum_rows(folded, str(_("Other pathways"))), "other": True})
+    shown.append({**total, "from": str(_("All pathways")), "to": "", "total": True})
+    return _suppress(shown)
+
+
+# --- PostgreSQL: in the database ---------------------------------------------------------------
+
+
+class _Median(Aggregate):
+    """PostgreSQL's exact median of an interval (NULLs are ignored)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _since_sent(field_name: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(field_name) - F("sent_at"), output_field=DurationField())
+
+
+def _aggregates() -> dict[str, Any]:
+    outcome = Q(status__in=list(OUTCOME_STATES))
+    return {
+        "sent": Count("pk"),
+        "acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
+        "started": Count("pk", filter=Q(started_at__isnull=False)),
+        "completed": Count("pk", filter=Q(status=Status.COMPLETED)),
+        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
+        "no_show": Count("pk", filter=Q(status=Status.NO_SHOW)),
+        "outcomes": Count("pk", filter=outcome),
+        "loops_closed": Count("pk", filter=outcome & Q(loop_closed_at__isnull=False)),
+        "_ack": _Median(_since_sent("acknowledged_at")),
+        "_start": _Median(_since_sent("started_at")),
+    }
+
+
+def _in_database(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    if by == "area":
+        region = Func(
+            F("area__path"),
+            Value("/"),
+            Value(1),
+            function="split_part",
+            output_field=CharField(),
+        )
+        grouped = qs.annotate(_from=region, _to=region)
+    else:
+        a, b = _KEY_FIELDS[by]
+        grouped = qs.annotate(_from=F(a), _to=F(b))
+    rows = [
+        _finish(row, str(row.pop("_from") or "—"), str(row.pop("_to") or "—"))
+        for row in grouped.values("_from", "_to").annotate(**_aggregates()).order_by()
+    ]
+    total = _finish(qs.aggregate(**_aggregates()), "", "")
+    return rows, total
+
+
+def _hours(value: datetime.timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 3600, 1)
+
+
+def _finish(row: dict[str, Any], origin: str, target: str) -> dict[str, Any]:
+    out = {"from": origin, "to": target, **{k: row[k] for k in COUNTS}}
+    out["median_hours_to_acknowledge"] = _hours(row["_ack"])
+    out["median_hours_to_start"] = _hours(row["_start"])
+    out["loops_closed_share"] = _share(out)
+    return out
+
+
+def _share(row: dict[str, Any]) -> float | None:
+    return round(row["loops_closed"] / row["outcomes"], 3) if row["outcomes"] else None
+
+
+# --- elsewhere: in Python ----------------------------------------------------------------------
+
+
+@dataclass
+class _Acc:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    to_ack: list[float] = field(default_factory=list)
+    to_start: list[float] = field(default_factory=list)
+
+
+def _in_python(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    columns = (
+        *_KEY_FIELDS[by],
+        "status",
+        "sent_at",
+        "acknowledged_at",
+        "accepted_at",
+        "started_at",
+        "loop_closed_at",
+    )
+    groups: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
+    total = _Acc()
+    for row in qs.values_list(*columns).iterator(chunk_size=5000):
+        key = _key(by, row[0], row[1])
+        for acc in (groups[key], total):
+            _add(acc, *row[2:])
+    rows = [_row(k[0], k[1], acc) for k, acc in groups.items()]
+    return rows, _row("", "", total)
+
+
+def _key(by: str, a: Any, b: Any) -> tuple[str, str]:
+    if by == "area":
+        # Where the person is: an oblast / voivodeship (the first P-code of the path).
+        region = (a or "").split("/")[0] or "—"
+        return region, region
+    return str(a or "—"), str(b or "—")
+
+
+def _add(
+    acc: _Acc, status: str, sent: Any, ack: Any, accepted: Any, started: Any, loop: Any
+) -> None:
+    c = acc.counts
+    c["sent"] += 1
+    if ack:
+        c["acknowledged"] += 1
+        acc.to_ack.append((ack - sent).total_seconds() / 3600)
+    if accepted:
+        c["accepted"] += 1
+    if started:
+        c["started"] += 1
+        acc.to_start.append((started - sent).total_seconds() / 3600)
+    c["completed"] += status == Status.COMPLETED
+    c["declined"] += status == Status.DECLINED
+    c["no_show"] += status == Status.NO_SHOW
+    c["outcomes"] += status in OUTCOME_STATES
+    c["loops_closed"] += loop is not None and status in OUTCOME_STATES
+
+
+def _row(origin: str, target: str, acc: _Acc) -> dict[str, Any]:
+    out: dict[str, Any] = {"from": origin, "to": target, **acc.counts}
+    out["median_hours_to_acknowledge"] = _median(acc.to_ack)
+    out["median_hours_to_start"] = _median(acc.to_start)
+    out["loops_closed_share"] = _share(out)
+    return out
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+# --- shaping the table -------------------------------------------------------------------------
+
+
+def _fold(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Rows to show (large enough, within the limit) and rows to fold into "other"."""
+    shown: list[dict[str, Any]] = []
+    folded: list[dict[str, Any]] = []
+    for row in rows:
+        (shown if row["sent"] >= min_cell() and len(shown) < limit else folded).append(row)
+    return shown, folded
+
+
+def _sum_rows(rows: list[dict[str, Any]], label: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"from": label, "to": "", **{k: sum(r[k] for r in rows) for k in COUNTS}}
+    out.update(dict.fromkeys(MEDIANS))  # a median of medians would mean nothing
+    out["loops_closed_share"] = _share(out)
+    return out
+
+
+def _suppress(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = suppress_rows(
+        rows,
+        COUNTS,
+        derived={
+            "median_hours_to_acknowledge": "acknowledged",
+            "median_hours_to_start": "started",
+            "loops_closed_share": "outcomes",
+        },
+    )
+    for row in out:
+        # A share would give away a small numerator as well.
+        if row["loops_closed"] is None:
+            row["loops_closed_share"] = None
+    return out
+
+
+def _area_labels(codes: set[str]) -> dict[str, str]:
+    return {a.pcode: f"{a.name} ({a.pcode})" for a in AdminArea.objects.filter(pcode__in=codes)}

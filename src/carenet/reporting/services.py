@@ -1,0 +1,719 @@
+"""Every write of the 4W app: rows, imports, the review workflow, locks, needs figures.
+
+Each function runs in one transaction, writes its audit entry in it, and refreshes the
+rollups of the organisation-months it changed. Authorisation is the caller's (views and
+commands ask `core.permissions`); the rules of the workflow itself are enforced here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import gc
+import hashlib
+import logging
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carenet.core import audit
+from carenet.core.models import AuditAction
+from carenet.reporting import bulk, months, rollups
+from carenet.reporting.models import (
+    ActivityReport,
+    ImportJob,
+    ImportStatus,
+    NeedsFigure,
+    PeriodStatus,
+    ReportingMonth,
+    ReportingPeriod,
+)
+from carenet.reporting.readers import UnreadableFile, open_table, raw_rows
+from carenet.reporting.validation import (
+    Candidate,
+    Lookups,
+    PeriodState,
+    RowError,
+    RowParser,
+    load_lookups,
+    parse_int,
+    required_columns_missing,
+    resolve,
+)
+
+if TYPE_CHECKING:
+    from carenet.accounts.models import Organisation, User
+    from carenet.geo.models import AdminArea
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 5000
+WRITE_BATCH = 2000
+
+
+class WorkflowError(Exception):
+    """A step the review workflow does not allow now; the message is for the user."""
+
+
+# --- periods and months -----------------------------------------------------------------------
+
+
+def period_for(organisation: Organisation, month: datetime.date) -> ReportingPeriod:
+    """The organisation's period for the month, created as a draft when new."""
+    period, _created = ReportingPeriod.objects.get_or_create(organisation=organisation, month=month)
+    return period
+
+
+def month_is_locked(month: datetime.date) -> bool:
+    return ReportingMonth.objects.filter(month=month, locked=True).exists()
+
+
+def _period_state(organisation: Organisation, month: datetime.date) -> PeriodState:
+    status = (
+        ReportingPeriod.objects.filter(organisation=organisation, month=month)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return PeriodState(month=month, locked=month_is_locked(month), status=status)
+
+
+def _locked_period(organisation: Organisation, month: datetime.date) -> ReportingPeriod:
+    period = period_for(organisation, month)
+    return ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+
+
+@transaction.atomic
+def period_submit(*, actor: User, period: ReportingPeriod) -> ReportingPeriod:
+    """Send the month's report to the coordinators."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    _refuse_if_locked(period.month)
+    if not period.can_transition(PeriodStatus.SUBMITTED):
+        raise WorkflowError(_("This report cannot be submitted now."))
+    period.status = PeriodStatus.SUBMITTED
+    period.submitted_at, period.submitted_by = timezone.now(), actor
+    period.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=period, changes=["status"], detail="submitted"
+    )
+    return period
+
+
+@transaction.atomic
+def period_validate(*, actor: User, period: ReportingPeriod) -> ReportingPeriod:
+    """A coordinator accepts a submitted report."""
+    return _review(actor, period, PeriodStatus.VALIDATED, "")
+
+
+@transaction.atomic
+def period_return(*, actor: User, period: ReportingPeriod, comment: str) -> ReportingPeriod:
+    """A coordinator sends a report back for changes, saying what to change."""
+    if not comment.strip():
+        raise WorkflowError(_("Say what should change before returning the report."))
+    return _review(actor, period, PeriodStatus.RETURNED, comment.strip())
+
+
+def _review(actor: User, period: ReportingPeriod, to: str, comment: str) -> ReportingPeriod:
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    _refuse_if_locked(period.month)
+    if not period.can_transition(to):
+        raise WorkflowError(_("Only a submitted report can be reviewed."))
+    period.status, period.review_comment = to, comment
+    period.reviewed_at, period.reviewed_by = timezone.now(), actor
+    period.save(
+        update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
+    )
+    audit.record(AuditAction.UPDATE, actor=actor, obj=period, changes=["status"], detail=str(to))
+    return period
+
+
+def _refuse_if_locked(month: datetime.date) -> None:
+    if month_is_locked(month):
+        raise WorkflowError(_("%(month)s is locked.") % {"month": months.key(month)})
+
+
+@transaction.atomic
+def month_set_locked(*, actor: User, month: datetime.date, locked: bool) -> ReportingMonth:
+    """Lock a month (no report of it may change any more), or open it again."""
+    row, _created = ReportingMonth.objects.get_or_create(month=month)
+    row = ReportingMonth.objects.select_for_update().get(pk=row.pk)
+    row.locked = locked
+    row.locked_at, row.locked_by = (timezone.now(), actor) if locked else (None, None)
+    row.save(update_fields=["locked", "locked_at", "locked_by"])
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=row,
+        changes=["locked"],
+        detail=f"{months.key(month)} {'locked' if locked else 'unlocked'}",
+    )
+    return row
+
+
+# --- rows entered in the browser --------------------------------------------------------------
+
+
+def row_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    month: datetime.date,
+    cells: Mapping[str, Any],
+    row: ActivityReport | None = None,
+) -> tuple[ActivityReport | None, list[RowError]]:
+    """Create or change one row with the import's rules; returns (row, []) or (None, errors)."""
+    parser = RowParser(organisation, load_lookups(), month)
+    candidate = parser.parse(0, cells)
+    if candidate is None:
+        return None, parser.errors
+    good, errors = resolve(
+        [candidate],
+        organisation=organisation,
+        month=month,
+        period=_period_state(organisation, month),
+        existing=_existing(organisation, month),
+        update_existing=False,
+        editing_id=row.pk if row else None,
+        identical_is_duplicate=True,
+    )
+    if errors:
+        return None, errors
+    with transaction.atomic():
+        saved = _write_one(actor, organisation, month, good[0], row)
+        if saved is None:
+            return None, [
+                RowError(
+                    0,
+                    "start_date",
+                    "period_not_editable",
+                    {"month": months.key(month), "status": PeriodStatus.SUBMITTED},
+                )
+            ]
+        rollups.refresh([(organisation.pk, month)])
+    return saved, []
+
+
+def _write_one(
+    actor: User,
+    organisation: Organisation,
+    month: datetime.date,
+    c: Candidate,
+    row: ActivityReport | None,
+) -> ActivityReport | None:
+    period = _locked_period(organisation, month)
+    if not period.editable or month_is_locked(month):
+        return None
+    values = c.model_values()
+    if row is None:
+        row = ActivityReport.objects.create(
+            period=period, organisation=organisation, month=month, **values
+        )
+        audit.record(AuditAction.CREATE, actor=actor, obj=row, changes=list(values))
+        return row
+    before = {k: getattr(row, k) for k in values}
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=row, changes=audit.changed_fields(before, values)
+    )
+    return row
+
+
+@transaction.atomic
+def row_delete(*, actor: User, row: ActivityReport) -> None:
+    """Delete one row of an editable period."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=row.period_id)
+    if not period.editable or month_is_locked(period.month):
+        raise WorkflowError(_("This month's report can no longer change."))
+    audit.record(AuditAction.DELETE, actor=actor, obj=row)
+    row.delete()
+    rollups.refresh([(row.organisation_id, row.month)])
+
+
+def _existing(organisation: Organisation, month: datetime.date) -> dict[str, tuple[str, int]]:
+    return {
+        key: (digest, pk)
+        for key, digest, pk in ActivityReport.objects.filter(
+            organisation=organisation, month=month
+        ).values_list("row_key", "content_hash", "id")
+    }
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def import_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_start(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    month: datetime.date | None,
+    upload: IO[bytes],
+    file_name: str,
+    valid_only: bool = False,
+    update_existing: bool = False,
+    background: bool | None = None,
+) -> ImportJob:
+    """Keep the uploaded file and check it: at once when small, else in the background."""
+    job = ImportJob.objects.create(
+        organisation=organisation,
+        month=month,
+        created_by=actor,
+        file_name=Path(file_name).name[:255],
+        stored_path="",
+        file_sha256="",
+        valid_only=valid_only,
+        update_existing=update_existing,
+    )
+    target = import_dir() / f"{job.uuid}{Path(file_name).suffix.lower()[:8]}"
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for chunk in iter(lambda: upload.read(1 << 20), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    job.stored_path, job.file_sha256 = str(target), digest.hexdigest()
+    job.save(update_fields=["stored_path", "file_sha256"])
+    _dispatch(job, target.stat().st_size, background)
+    job.refresh_from_db()
+    return job
+
+
+def import_again_valid_only(*, actor: User, job: ImportJob) -> ImportJob:
+    """Run a checked file again, this time importing only its valid rows."""
+    copy = ImportJob.objects.create(
+        organisation=job.organisation,
+        month=job.month,
+        created_by=actor,
+        file_name=job.file_name,
+        stored_path="",
+        file_sha256=job.file_sha256,
+        valid_only=True,
+        update_existing=job.update_existing,
+    )
+    target = import_dir() / f"{copy.uuid}{Path(job.stored_path).suffix}"
+    shutil.copyfile(job.stored_path, target)
+    copy.stored_path = str(target)
+    copy.save(update_fields=["stored_path"])
+    _dispatch(copy, target.stat().st_size, None)
+    copy.refresh_from_db()
+    return copy
+
+
+def _dispatch(job: ImportJob, size: int, background: bool | None) -> None:
+    if background is None:
+        background = size > settings.CARENET_IMPORT_BACKGROUND_BYTES
+    if background:
+        from carenet.reporting.tasks import run_import
+
+        run_import.enqueue(str(job.uuid))
+    else:
+        import_run(job.pk)
+
+
+@dataclass
+class Checked:
+    """What checking a file found."""
+
+    month: datetime.date | None
+    good: list[Candidate] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large file is checked and written: it
+    would otherwise rescan the hundreds of thousands of young objects a big import makes
+    (a third of the time); nothing made here forms cycles that need it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def import_run(job_id: int) -> ImportJob:
+    """Check the job's file and, if it may, write its rows. Never raises for a bad file."""
+    with _gc_paused():
+        return _import_run(job_id)
+
+
+def _import_run(job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("organisation").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        checked = check_file(
+            job.organisation,
+            job.month,
+            Path(job.stored_path),
+            update_existing=job.update_existing,
+            progress=lambda done, total: _progress(job, done, total),
+        )
+    except UnreadableFile as exc:
+        _finish_failed(job, [RowError(0, "", exc.code, exc.params)], ImportStatus.CRASHED, 0)
+        return job
+    bad_lines = {e.line for e in checked.errors}
+    job.total_rows = checked.total
+    if checked.errors and (not job.valid_only or 0 in bad_lines):
+        _finish_failed(job, checked.errors, ImportStatus.FAILED, len(bad_lines))
+        return job
+    if checked.month is None or (not checked.good and not checked.errors):
+        _finish_failed(job, [RowError(0, "", "no_rows")], ImportStatus.FAILED, 0)
+        return job
+    return _write_import(job, checked, len(bad_lines))
+
+
+def check_file(
+    organisation: Organisation,
+    month: datetime.date | None,
+    path: Path,
+    *,
+    update_existing: bool = False,
+    progress: Any = None,
+) -> Checked:
+    """Every error of the file (an empty list when it may be imported as it is)."""
+    table = open_table(path)
+    missing = required_columns_missing(table.columns.values())
+    if missing:
+        return Checked(month=month, errors=missing)
+    cells = (
+        (line, {key: row[i] for i, key in table.columns.items() if i < len(row)})
+        for line, row in table.rows
+    )
+    return check_cells(
+        organisation,
+        month,
+        cells,
+        total=max(table.total_rows, 0),
+        update_existing=update_existing,
+        progress=progress,
+    )
+
+
+def check_cells(
+    organisation: Organisation,
+    month: datetime.date | None,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    total: int = 0,
+    progress: Any = None,
+    lookups: Lookups | None = None,
+    update_existing: bool = False,
+) -> Checked:
+    """Check rows given as (line, {column key: cell}) with every rule of an import."""
+    parser = RowParser(organisation, lookups or load_lookups(), month)
+    candidates: list[Candidate] = []
+    count = 0
+    for line, values in rows:
+        candidate = parser.parse(line, values)
+        if candidate is not None:
+            candidates.append(candidate)
+        count += 1
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count, total)
+    month = parser.month
+    if month is None:
+        return Checked(month=None, errors=parser.errors, total=count)
+    good, errors = resolve(
+        candidates,
+        organisation=organisation,
+        month=month,
+        period=_period_state(organisation, month),
+        existing=_existing(organisation, month),
+        update_existing=update_existing,
+        identical_is_duplicate=False,
+    )
+    return Checked(
+        month=month,
+        good=good,
+        errors=sorted(parser.errors + errors, key=lambda e: (e.line, e.column)),
+        total=count,
+    )
+
+
+def _progress(job: ImportJob, done: int, total: int) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=max(total, done))
+
+
+def _finish_failed(job: ImportJob, errors: list[RowError], status: str, bad_rows: int) -> None:
+    stored = [e.as_dict() for e in errors[: ImportJob.MAX_STORED_ERRORS]]
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        errors=stored,
+        error_count=len(errors),
+        bad_rows=bad_rows,
+        total_rows=job.total_rows,
+        processed_rows=job.total_rows,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    audit.record(
+        AuditAction.IMPORT,
+        actor=job.created_by,
+        obj=job,
+        organisation=job.organisation,
+        detail=f"rejected: {len(errors)} errors in {job.file_name}",
+    )
+    log.info("reporting import %s rejected with %d errors", job.uuid, len(errors))
+
+
+def _write_import(job: ImportJob, checked: Checked, bad_rows: int) -> ImportJob:
+    assert checked.month is not None
+    org, month = job.organisation, checked.month
+    with transaction.atomic():
+        period = _locked_period(org, month)
+        if not period.editable or month_is_locked(month):
+            transaction.set_rollback(True)
+            refusal = PeriodState(month, month_is_locked(month), period.status).refusal()
+            code, params = refusal or ("locked_period", {"month": months.key(month)})
+            _finish_failed(job, [RowError(0, "", code, params)], ImportStatus.FAILED, 0)
+            return job
+        existing = _existing(org, month)
+        created, updated, unchanged = _apply(job, period, checked.good, existing)
+        if created or updated:
+            rollups.refresh([(org.pk, month)])
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.DONE,
+            month=month,
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+            skipped=bad_rows,
+            total_rows=checked.total,
+            processed_rows=checked.total,
+            error_count=len(checked.errors),
+            bad_rows=bad_rows,
+            errors=[e.as_dict() for e in checked.errors[: ImportJob.MAX_STORED_ERRORS]],
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        audit.record(
+            AuditAction.IMPORT,
+            actor=job.created_by,
+            obj=job,
+            organisation=org,
+            detail=f"{months.key(month)}: created={created} updated={updated} "
+            f"unchanged={unchanged} skipped={bad_rows}",
+        )
+    log.info("reporting import %s done: %d new, %d changed", job.uuid, created, updated)
+    return job
+
+
+def rows_import(
+    *, actor: User | None, organisation: Organisation, checked: Checked, refresh: bool = True
+) -> tuple[int, int, int]:
+    """Write rows checked by `check_cells` (scripted sources such as the demo); returns
+    (created, updated, unchanged). Refuses a locked or closed period."""
+    assert checked.month is not None
+    month = checked.month
+    with transaction.atomic():
+        period = _locked_period(organisation, month)
+        if not period.editable or month_is_locked(month):
+            raise WorkflowError(_("This month's report can no longer change."))
+        counts = _apply(None, period, checked.good, _existing(organisation, month))
+        if refresh and (counts[0] or counts[1]):
+            rollups.refresh([(organisation.pk, month)])
+        audit.record(
+            AuditAction.IMPORT,
+            actor=actor,
+            obj=period,
+            detail=f"{months.key(month)}: created={counts[0]} updated={counts[1]}",
+        )
+    return counts
+
+
+def _apply(
+    job: ImportJob | None,
+    period: ReportingPeriod,
+    good: list[Candidate],
+    existing: dict[str, tuple[str, int]],
+) -> tuple[int, int, int]:
+    new, changed, unchanged = [], [], 0
+    now = timezone.now()
+    job_id = job.pk if job else None
+    for c in good:
+        other = existing.get(c.row_key)
+        if other is None:
+            new.append(
+                bulk.candidate_row(
+                    c,
+                    period_id=period.pk,
+                    organisation_id=period.organisation_id,
+                    month=period.month,
+                    job_id=job_id,
+                    now=now,
+                )
+            )
+        elif other[0] == c.content_hash:
+            unchanged += 1
+        else:
+            changed.append(
+                ActivityReport(pk=other[1], import_job=job, updated_at=now, **c.model_values())
+            )
+    bulk.insert(new)
+    if changed:
+        ActivityReport.objects.bulk_update(changed, _UPDATABLE, batch_size=WRITE_BATCH)
+    return len(new), len(changed), unchanged
+
+
+_UPDATABLE = (
+    "activity",
+    "layer",
+    "area",
+    "adm1",
+    "adm2",
+    "adm3",
+    "site_uuid",
+    "implementing_partner",
+    "donor",
+    "target_group",
+    "status",
+    "start_date",
+    "end_date",
+    "reached_f_0_17",
+    "reached_m_0_17",
+    "reached_f_18_59",
+    "reached_m_18_59",
+    "reached_f_60",
+    "reached_m_60",
+    "reached_total",
+    "sessions",
+    "trained",
+    "comments",
+    "content_hash",
+    "import_job",
+    "updated_at",
+)
+
+
+# --- needs figures ----------------------------------------------------------------------------
+
+_NEEDS_PCODE = {
+    "#loc+code",
+    "#adm1+code",
+    "#adm2+code",
+    "#adm3+code",
+    "#adm4+code",
+    "pcode",
+    "p-code",
+    "p_code",
+    "admin_pcode",
+}
+_NEEDS_VALUE = {
+    "#inneed",
+    "#inneed+total",
+    "#inneed+ind",
+    "people_in_need",
+    "people in need",
+    "in_need",
+    "pin",
+}
+
+
+@dataclass
+class NeedsOutcome:
+    saved: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def needs_import(*, actor: User, path: Path, source: str, may_cover: Any) -> NeedsOutcome:
+    """Load people-in-need figures (P-code, number); all or nothing.
+
+    `may_cover(area)` says whether the actor may set figures for an area."""
+    try:
+        rows, _total = raw_rows(path)
+        header = next(rows, None)
+    except UnreadableFile as exc:
+        return NeedsOutcome(errors=[RowError(0, "", exc.code, exc.params)])
+    if header is None:
+        return NeedsOutcome(errors=[RowError(0, "", "empty_file")])
+    start = 2
+    names = [str(c or "").strip().casefold() for c in header]
+    if not any(n in _NEEDS_PCODE for n in names):
+        second = next(rows, None) or []
+        names, start = [str(c or "").strip().casefold() for c in second], 3
+    try:
+        pcode_at = next(i for i, n in enumerate(names) if n in _NEEDS_PCODE)
+        value_at = next(i for i, n in enumerate(names) if n in _NEEDS_VALUE)
+    except StopIteration:
+        return NeedsOutcome(errors=[RowError(0, "", "no_header")])
+    return _save_needs(actor, source, may_cover, _needs_rows(rows, start, pcode_at, value_at))
+
+
+def _needs_rows(
+    rows: Iterable[list[Any]], start: int, pcode_at: int, value_at: int
+) -> list[tuple[int, str, Any]]:
+    out = []
+    for line, cells in enumerate(rows, start=start):
+        if not any(str(c or "").strip() for c in cells):
+            continue
+        pcode = str(cells[pcode_at] if pcode_at < len(cells) else "").strip().upper()
+        out.append((line, pcode, cells[value_at] if value_at < len(cells) else None))
+    return out
+
+
+def _save_needs(
+    actor: User, source: str, may_cover: Any, rows: list[tuple[int, str, Any]]
+) -> NeedsOutcome:
+    from carenet.geo import queries as geo
+
+    areas = geo.areas_by_pcodes(sorted({p for _, p, _ in rows if p}))
+    areas = {k.upper(): v for k, v in areas.items()}
+    errors: list[RowError] = []
+    figures: list[tuple[AdminArea, int]] = []
+    for line, pcode, raw in rows:
+        area = areas.get(pcode)
+        number, code = parse_int(raw)
+        if area is None:
+            errors.append(RowError(line, "pcode", "unknown_pcode", {"value": pcode}))
+        elif not may_cover(area):
+            errors.append(RowError(line, "pcode", "out_of_scope", {"value": pcode}))
+        elif code or number is None:
+            errors.append(
+                RowError(line, "people_in_need", code or "required", {"value": str(raw or "")})
+            )
+        else:
+            figures.append((area, number))
+    if errors or not figures:
+        return NeedsOutcome(errors=errors or [RowError(0, "", "no_rows")])
+    with transaction.atomic():
+        for area, number in figures:
+            NeedsFigure.objects.update_or_create(
+                area=area,
+                defaults={"people_in_need": number, "source": source[:200], "uploaded_by": actor},
+            )
+        audit.record(AuditAction.IMPORT, actor=actor, detail=f"needs figures: {len(figures)}")
+    return NeedsOutcome(saved=len(figures))
+
+
+def needs_upload(*, actor: User, upload: IO[bytes], source: str) -> NeedsOutcome:
+    """Needs figures from an uploaded file, for the areas the actor coordinates."""
+    from carenet.core import permissions
+
+    suffix = Path(getattr(upload, "name", "needs.csv")).suffix.lower()[:8]
+    target = import_dir() / f"needs-{timezone.now():%Y%m%d%H%M%S%f}{suffix}"
+    with target.open("wb") as out:
+        for chunk in iter(lambda: upload.read(1 << 20), b""):
+            out.write(chunk)
+    try:
+        return needs_import(
+            actor=actor,
+            path=target,
+            source=source,
+            may_cover=lambda area: permissions.can(actor, "reporting.validate", area=area),
+        )
+    finally:
+        target.unlink(missing_ok=True)

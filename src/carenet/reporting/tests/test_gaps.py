@@ -1,0 +1,192 @@
+"""Rollups and the gap analysis: per area x layer, per activity, suppression, needs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from carenet.conftest import People, client_for
+from carenet.reporting import gaps, rollups, services
+from carenet.reporting.models import ActivityRollup, AreaRollup, NeedsFigure
+from carenet.reporting.tests.conftest import MONTH
+from carenet.reporting.tests.factories import add_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network(people: People, codes: dict[str, str]) -> People:
+    """ALPHA and BETA both counsel in Irpin (8.1); ALPHA also does PFA (7.1) there and
+    reaches 3 people with psychiatric care (10.1) in Lviv."""
+    from carenet.taxonomy import queries as taxonomy
+
+    sectors = taxonomy.terms_by_code("sector")
+    people.org_a.sectors.set([sectors[c] for c in sorted(sectors)[:2]])
+    people.org_b.sectors.set([sectors[sorted(sectors)[2]]])
+    add_row(people.focal_point, people.org_a, activity="8.1", reached_total=40)
+    add_row(people.focal_point, people.org_a, activity="7.1", reached_total=25)
+    add_row(people.focal_point, people.org_a, activity="10.1", pcode="UA4606017", reached_total=3)
+    add_row(people.outsider, people.org_b, activity="8.1", reached_total=60)
+    return people
+
+
+def _rollup(pcode: str) -> AreaRollup:
+    return AreaRollup.objects.get(month=MONTH, area__pcode=pcode)
+
+
+def test_rollups_follow_every_edit(network: People) -> None:
+    irpin, raion, oblast = _rollup("UA3210007"), _rollup("UA3210"), _rollup("UA32")
+    assert (irpin.level, raion.level, oblast.level) == (3, 2, 1)
+    for r in (irpin, raion, oblast):
+        assert (r.organisations, r.reached_total) == (2, 125)
+        assert r.activity_org_counts() == {"8.1": 2, "7.1": 1}
+        assert r.max_orgs_per_activity == 2
+    assert (irpin.l3_orgs, irpin.l3_activities, irpin.l3_reached) == (2, 2, 125)
+    assert irpin.l2_orgs == 0 and _rollup("UA4606017").l4_reached == 3
+    assert irpin.sector_count == 3 and len(irpin.sectors.split(", ")) == 3
+
+
+def test_incremental_refresh_equals_a_full_rebuild(network: People) -> None:
+    def snapshot() -> tuple[list[Any], list[Any]]:
+        acts = sorted(
+            ActivityRollup.objects.values_list(
+                "area_id", "activity_id", "organisation_id", "row_count", "reached_total"
+            )
+        )
+        areas = sorted(
+            AreaRollup.objects.values_list(
+                "area_id", "organisations", "reached_total", "l3_reached", "activity_orgs"
+            ),
+            key=lambda r: r[0],
+        )
+        return acts, areas
+
+    incremental = snapshot()
+    rollups.rebuild_month(MONTH)
+    assert snapshot() == incremental
+    row = add_row(
+        network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=500
+    )
+    assert _rollup("UA32").reached_total == 625
+    raion = AreaRollup.objects.get(month=MONTH, area__pcode="UA3210")
+    assert "1.2" not in raion.activity_org_counts()
+    services.row_delete(actor=network.focal_point, row=row)
+    assert _rollup("UA32").reached_total == 125
+
+
+def test_the_area_analysis_finds_gaps_duplication_and_integration(
+    network: People, settings: Any
+) -> None:
+    settings.CARENET_DUPLICATION_THRESHOLD = 2
+    analysis = gaps.area_analysis(network.coordinator, MONTH, 3, "UA")
+    rows = {r["pcode"]: r for r in analysis.rows}
+    irpin, lviv = rows["UA3210007"], rows["UA4606017"]
+    assert irpin["orgs"] == 2 and irpin["reached"] == 125
+    assert irpin["per_10k"] == round(125 * 10_000 / 110_000, 1)
+    assert irpin["l3_orgs"] == 2 and irpin["l3_gap"] is False
+    assert irpin["gap_layers"] == [1, 2, 4] and irpin["gaps"] == 3
+    assert irpin["layers_2_4"] == 1 and irpin["sector_count"] == 3
+    assert irpin["duplicated"] == "8.1"
+    assert lviv["gap_layers"] == [1, 2, 3]
+    assert lviv["l4_reached"] is None and lviv["reached"] is None  # 3 people: suppressed
+    assert lviv["per_10k"] is None
+    assert analysis.layer_reached[4] is None and analysis.layer_reached[3] == 125
+    settings.CARENET_DUPLICATION_THRESHOLD = 3
+    again = gaps.area_analysis(network.coordinator, MONTH, 3, "UA")
+    assert not any(r["duplicated"] for r in again.rows)
+
+
+def test_an_oblast_coordinator_analyses_only_their_oblast(network: People) -> None:
+    analysis = gaps.area_analysis(network.oblast_coordinator, MONTH, 3, "UA")
+    assert [r["pcode"] for r in analysis.rows] == ["UA3210007"]
+    activities = gaps.activity_analysis(network.oblast_coordinator, MONTH, 3, "UA")
+    assert sorted(r["code"] for r in activities) == ["7.1", "8.1"]
+
+
+def test_the_activity_analysis(network: People, settings: Any) -> None:
+    settings.CARENET_DUPLICATION_THRESHOLD = 2
+    rows = {r["code"]: r for r in gaps.activity_analysis(network.coordinator, MONTH, 3, "UA")}
+    assert (rows["8.1"]["orgs"], rows["8.1"]["areas"], rows["8.1"]["reached"]) == (2, 1, 100)
+    assert rows["8.1"]["duplicated_areas"] == 1
+    assert rows["10.1"]["reached"] is None
+
+
+def test_needs_figures_give_coverage(network: People, tmp_path: Path) -> None:
+    path = tmp_path / "needs.csv"
+    path.write_text("pcode,people_in_need\nUA3210007,500\nUA4606017,1000\n")
+    outcome = services.needs_import(
+        actor=network.coordinator, path=path, source="MSNA", may_cover=lambda area: True
+    )
+    assert outcome.saved == 2 and not outcome.errors
+    rows = {r["pcode"]: r for r in gaps.area_analysis(network.coordinator, MONTH, 3, "UA").rows}
+    assert rows["UA3210007"]["coverage"] == 25.0
+    assert rows["UA4606017"]["coverage"] is None  # suppressed with its count
+
+
+def test_a_bad_needs_file_saves_nothing(network: People, tmp_path: Path) -> None:
+    path = tmp_path / "needs.csv"
+    path.write_text("#adm3+code,#inneed\nUA3210007,500\nUA9999999,10\nUA4606017,-4\n")
+    url = reverse("reporting:needs")
+    with path.open("rb") as f:
+        page = client_for(network.oblast_coordinator).post(url, {"file": f}).content.decode()
+    assert "Unknown P-code “UA9999999”." in page
+    assert "outside the areas you coordinate" in page  # Lviv, for a Kyiv coordinator
+    assert NeedsFigure.objects.count() == 0
+    with path.open("rb") as f:
+        client_for(network.coordinator).post(url, {"file": f})
+    assert NeedsFigure.objects.count() == 0
+
+
+def test_the_gap_page_renders_map_charts_and_a_sortable_table(
+    network: People, django_assert_max_num_queries: Any
+) -> None:
+    url = reverse("reporting:gaps") + "?month=2026-03&country=UA&level=3&sort=-reached"
+    client = client_for(network.coordinator)
+    client.get(url)
+    with django_assert_max_num_queries(20):
+        page = client.get(url).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="map geo-map"' in page
+    assert 'class="chart"' in page
+    assert page.index("UA3210007") < page.index("UA4606017")  # sorted by people reached
+    assert 'aria-sort="descending"' in page
+    level1 = client.get(reverse("reporting:gaps") + "?month=2026-03&level=1").content.decode()
+    assert 'class="map geo-map"' in level1  # the test slice has no boundaries or centroids
+
+
+@pytest.mark.parametrize("name", ["gaps", "gaps_activities"])
+def test_every_gap_view_exports(network: People, name: str) -> None:
+    base = reverse(f"reporting:{name}") + "?month=2026-03&country=UA&level=3"
+    response = client_for(network.coordinator).get(base + "&format=csv")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(table) >= 3 and "<5" in {cell for row in table for cell in row}
+    xlsx = client_for(network.coordinator).get(base + "&format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.active.max_row == len(table)
+
+
+def test_a_service_listed_in_the_directory_closes_a_gap(network: People) -> None:
+    from carenet.directory import services as directory
+    from carenet.taxonomy import queries as taxonomy
+
+    irpin = _rollup("UA3210007").area
+    site = directory.site_create(
+        actor=None,
+        organisation=network.org_b,
+        data={"name_en": "Beta clinic", "kind": "clinic", "area": irpin},
+    )
+    directory.service_create(
+        actor=None,
+        organisation=network.org_b,
+        sites=[site],
+        data={"name_en": "Psychiatric care", "layer": taxonomy.term("pyramid-layer", "4")},
+    )
+    rows = {r["pcode"]: r for r in gaps.area_analysis(network.coordinator, MONTH, 3, "UA").rows}
+    assert rows["UA3210007"]["l4_services"] == 1 and rows["UA3210007"]["l4_gap"] is False
+    assert rows["UA3210007"]["gap_layers"] == [1, 2]
+    assert rows["UA4606017"]["services"] == 0
