@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import TimeStampedModel
+from carenet.taxonomy.fields import term_m2m
 
 
 def _localised(obj: models.Model, field: str) -> str:
@@ -157,13 +158,7 @@ class Service(TimeStampedModel):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_uk = models.TextField(_("description (Ukrainian)"), blank=True)
     description_pl = models.TextField(_("description (Polish)"), blank=True)
-    activities = models.ManyToManyField(
-        "taxonomy.Term",
-        blank=True,
-        related_name="+",
-        verbose_name=_("IASC 4W activities"),
-        limit_choices_to={"scheme__code": "iasc-4w"},
-    )
+    activities = term_m2m("iasc-4w", _("IASC 4W activities"))
     layer = models.ForeignKey(
         "taxonomy.Term",
         null=True,
@@ -173,34 +168,10 @@ class Service(TimeStampedModel):
         verbose_name=_("intervention pyramid layer"),
         limit_choices_to={"scheme__code": "pyramid-layer"},
     )
-    interventions = models.ManyToManyField(
-        "taxonomy.Term",
-        blank=True,
-        related_name="+",
-        verbose_name=_("named interventions"),
-        limit_choices_to={"scheme__code": "intervention"},
-    )
-    target_groups = models.ManyToManyField(
-        "taxonomy.Term",
-        blank=True,
-        related_name="+",
-        verbose_name=_("target groups"),
-        limit_choices_to={"scheme__code": "target-group"},
-    )
-    languages = models.ManyToManyField(
-        "taxonomy.Term",
-        blank=True,
-        related_name="+",
-        verbose_name=_("languages"),
-        limit_choices_to={"scheme__code": "language"},
-    )
-    delivery_modes = models.ManyToManyField(
-        "taxonomy.Term",
-        blank=True,
-        related_name="+",
-        verbose_name=_("delivery modes"),
-        limit_choices_to={"scheme__code": "delivery-mode"},
-    )
+    interventions = term_m2m("intervention", _("named interventions"))
+    target_groups = term_m2m("target-group", _("target groups"))
+    languages = term_m2m("language", _("languages"))
+    delivery_modes = term_m2m("delivery-mode", _("delivery modes"))
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     sex = models.CharField(_("for"), max_length=10, choices=Sex.choices, default=Sex.ANY)
