@@ -170,6 +170,20 @@ def can(
     return scope.roles.get(organisation.pk) in allowed
 
 
+def acts_for(
+    user: User | AnonymousUser | None, action: str, organisation: Organisation | None
+) -> bool:
+    """May `user` do `action` as a member of `organisation` (their role there allows it)?
+
+    No superuser or coordinator exception: acting *for* an organisation on a person's record
+    (a referral step, a client's details) takes a membership, even where `can` would let a
+    superuser read.
+    """
+    return organisation is not None and role_in(user, organisation) in ORG_ACTIONS.get(
+        action, frozenset()
+    )
+
+
 def require(
     user: User | AnonymousUser | None,
     action: str,
