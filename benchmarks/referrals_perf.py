@@ -1,6 +1,6 @@
 """Benchmark: referral suggestions and an organisation's inbox at national scale, PostgreSQL.
 
-    .venv/bin/python benchmarks/referrals_perf.py [--samples 300] [--seed 1]
+    .venv/bin/python benchmarks/referrals_perf.py [--samples 300] [--seed 1] [--build-only]
 
 Builds once (reused while the database exists) the national demo network: every Ukrainian
 hromada and Polish gmina, 2,000 organisations, their sites and services (>= 150,000
@@ -323,8 +323,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build the database and stop (no timing: may run without the benchmark lock)",
+    )
     args = parser.parse_args()
     build(args.seed)
+    if args.build_only:
+        return
     counts = sizes()
     for name, value in counts.items():
         print(f"  {name}: {value:,}")

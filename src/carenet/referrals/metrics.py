@@ -7,10 +7,17 @@ to be counted in reports (a valid `reporting` consent, checked now) are counted.
 Every count passes `core.suppression`; a median or a share computed from a suppressed count is
 blanked with it. Pathways with fewer referrals than the small-cell threshold, and those beyond
 the largest `limit`, are folded into one "other pathways" row, so that the table stays
-readable at national scale and no row is made only of suppressed cells.
+readable at national scale and no row is made only of suppressed cells. Medians are of the
+hours from sending counted in tenths of an hour (`rollup.tenths`).
 
-On PostgreSQL the counts and medians are computed in the database (GROUP BY with
-`percentile_cont`); elsewhere (SQLite, small networks) in Python, with the same results.
+Where it is read from:
+
+* the **rollup** (`rollup.py`, a few indexed rows per request) when the coordinator's reach is
+  the network, whole countries, or whole oblasts / voivodeships, without a date range — the
+  coordinators' page always is;
+* otherwise (a date range, or a coordinator of a raion or hromada) the referrals themselves:
+  on PostgreSQL in the database (GROUP BY with `percentile_cont`), elsewhere in Python, with
+  the same results.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -31,18 +39,29 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     Func,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.utils.translation import gettext_lazy as _
 
+from carenet.accounts.models import Organisation
 from carenet.core import permissions
 from carenet.core.suppression import min_cell, suppress_rows
 from carenet.geo.models import AdminArea
-from carenet.referrals.models import OUTCOME_STATES, Consent, ConsentPurpose, Referral, Status
+from carenet.referrals import rollup
+from carenet.referrals.models import (
+    OUTCOME_STATES,
+    Consent,
+    ConsentPurpose,
+    PathwayCell,
+    Referral,
+    Status,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -54,17 +73,7 @@ GROUPINGS = {
     "layer": _("Layer to layer"),
     "area": _("Area (oblast / voivodeship)"),
 }
-COUNTS = (
-    "sent",
-    "acknowledged",
-    "accepted",
-    "started",
-    "completed",
-    "declined",
-    "no_show",
-    "outcomes",
-    "loops_closed",
-)
+COUNTS = rollup.COUNTS
 MEDIANS = ("median_hours_to_acknowledge", "median_hours_to_start")
 LIMIT = 100
 _KEY_FIELDS = {
@@ -109,7 +118,129 @@ def pathway_metrics(
         permissions.require(user, "referral.metrics", hide=False)
     if by not in GROUPINGS:
         by = "organisation"
-    qs = counted_referrals(user)
+    scopes = None if since or until else rollup_scopes(user)
+    if scopes is not None:
+        shown, other, total = _from_rollup(scopes, by, limit)
+    else:
+        shown, other, total = _from_referrals(counted_referrals(user), by, since, until, limit)
+    if other is not None:
+        shown.append({**other, "from": str(_("Other pathways")), "to": "", "other": True})
+    shown.append({**total, "from": str(_("All pathways")), "to": "", "total": True})
+    return _suppress(shown)
+
+
+def rollup_scopes(user: User | AnonymousUser | None) -> list[str] | None:
+    """The rollup scopes holding exactly the referrals `user` may count, or None when no set
+    of them does (the metrics then count the referrals themselves).
+
+    This follows `permissions.filter_for(..., area_field="area",
+    country_field="from_organisation__country")` as `counted_referrals` calls it: a
+    coordinator role without area and country reaches the network; one with a country, the
+    referrals its organisations sent; one with an area, the referrals of people in that
+    area. Only oblasts / voivodeships have a scope; the scopes summed must not overlap.
+    """
+    scope = permissions.scope_of(user)
+    if scope.superuser:
+        return [rollup.NETWORK]
+    regions: set[str] = set()
+    countries: set[str] = set()
+    for path, country in zip(scope.coordinator_paths, scope.coordinator_countries, strict=True):
+        if path:
+            if path.count("/") != 1:
+                return None  # a raion or hromada: no scope of its own
+            regions.add(f"region:{rollup.region_of(path)}")
+        elif country:
+            countries.add(f"country:{country}")
+        else:
+            return [rollup.NETWORK]
+    if regions and countries:
+        return None  # a person's oblast and a sender's country may overlap
+    return sorted(regions or countries) or None
+
+
+def _labelled(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Readable keys (acronyms, area names), largest pathways first."""
+    if by == "area":
+        labels = _area_labels({r["from"] for r in rows})
+        for row in rows:
+            row["from"] = row["to"] = labels.get(row["from"], row["from"])
+    rows.sort(key=lambda r: (-r["sent"], r["from"], r["to"]))
+    return rows
+
+
+# --- from the rollup ---------------------------------------------------------------------------
+
+Rows = tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any]]
+
+
+def _from_rollup(scopes: list[str], by: str, limit: int) -> Rows:
+    rollup.expire()  # people whose reporting consent ran out since the last read
+    cells = PathwayCell.objects.filter(scope__in=scopes)
+    total = _cells_row(list(cells.filter(grouping="total")), "", "")
+    chosen = _largest(cells.filter(grouping=by), len(scopes) > 1, limit)
+    groups: dict[tuple[str, str], list[PathwayCell]] = defaultdict(list)
+    for cell in chosen:
+        groups[(cell.origin, cell.target)].append(cell)
+    names = _organisation_labels(groups) if by == "organisation" else {}
+    rows = [
+        _cells_row(group, names.get(a, a) or "—", names.get(b, b) or "—")
+        for (a, b), group in groups.items()
+    ]
+    shown = _labelled(rows, by)[: max(limit, 0)]
+    rest = {k: total[k] - sum(r[k] for r in shown) for k in COUNTS}
+    other = _sum_rows([rest], "") if rest["sent"] > 0 else None
+    return shown, other, total
+
+
+def _largest(cells: QuerySet[PathwayCell], summed: bool, limit: int) -> list[PathwayCell]:
+    """The cells of the `limit` largest pathways big enough to show, and of every pathway
+    as large as the smallest of them (the order among equals is by name, decided later)."""
+    if limit <= 0:
+        return []
+    floor = max(min_cell(), 1)
+    if not summed:  # one scope: the index (scope, grouping, -sent) answers directly
+        big = cells.filter(sent__gte=floor)
+        nth = list(big.order_by("-sent").values_list("sent", flat=True)[limit - 1 : limit])
+        return list(big.filter(sent__gte=max([floor, *nth])))
+    sums = cells.values("origin", "target").annotate(n=Sum("sent")).filter(n__gte=floor)
+    nth = list(sums.order_by("-n").values_list("n", flat=True)[limit - 1 : limit])
+    keys = sums.filter(n__gte=max([floor, *nth])).values_list("origin", "target")
+    wanted = Q(pk__in=[])
+    for origin, target in keys:
+        wanted |= Q(origin=origin, target=target)
+    return list(cells.filter(wanted))
+
+
+def _cells_row(cells: list[PathwayCell], origin: str, target: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"from": origin, "to": target}
+    for name in COUNTS:
+        out[name] = sum(getattr(c, name) for c in cells)
+    ack = rollup.median_tenths(c.to_acknowledge for c in cells)
+    start = rollup.median_tenths(c.to_start for c in cells)
+    out["median_hours_to_acknowledge"] = _hours(ack)
+    out["median_hours_to_start"] = _hours(start)
+    out["loops_closed_share"] = _share(out)
+    return out
+
+
+def _organisation_labels(groups: Iterable[tuple[str, str]]) -> dict[str, str]:
+    ids = {int(k) for pair in groups for k in pair if k}
+    return {
+        str(pk): acronym
+        for pk, acronym in Organisation.objects.filter(pk__in=ids).values_list("pk", "acronym")
+    }
+
+
+# --- from the referrals ------------------------------------------------------------------------
+
+
+def _from_referrals(
+    qs: QuerySet[Referral],
+    by: str,
+    since: datetime.date | None,
+    until: datetime.date | None,
+    limit: int,
+) -> Rows:
     if since:
         qs = qs.filter(sent_at__date__gte=since)
     if until:
@@ -118,31 +249,30 @@ def pathway_metrics(
         rows, total = _in_database(qs, by)
     else:
         rows, total = _in_python(qs, by)
-    if by == "area":
-        labels = _area_labels({r["from"] for r in rows})
-        for row in rows:
-            row["from"] = row["to"] = labels.get(row["from"], row["from"])
-    rows.sort(key=lambda r: (-r["sent"], r["from"], r["to"]))
-    shown, folded = _fold(rows, limit)
-    if folded:
-        shown.append({**_sum_rows(folded, str(_("Other pathways"))), "other": True})
-    shown.append({**total, "from": str(_("All pathways")), "to": "", "total": True})
-    return _suppress(shown)
+    shown, folded = _fold(_labelled(rows, by), limit)
+    return shown, (_sum_rows(folded, "") if folded else None), total
 
 
 # --- PostgreSQL: in the database ---------------------------------------------------------------
 
 
 class _Median(Aggregate):
-    """PostgreSQL's exact median of an interval (NULLs are ignored)."""
+    """PostgreSQL's exact median (NULLs are ignored)."""
 
     function = "PERCENTILE_CONT"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
+    output_field = FloatField()
 
 
-def _since_sent(field_name: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(field_name) - F("sent_at"), output_field=DurationField())
+class _Tenths(Func):
+    """An interval in tenths of an hour, rounded half up, as `rollup.tenths` counts it."""
+
+    template = "FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 180000000) / 360000000)"
+    output_field = FloatField()
+
+
+def _since_sent(field_name: str) -> _Tenths:
+    return _Tenths(ExpressionWrapper(F(field_name) - F("sent_at"), output_field=DurationField()))
 
 
 def _aggregates() -> dict[str, Any]:
@@ -183,8 +313,12 @@ def _in_database(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]],
     return rows, total
 
 
-def _hours(value: datetime.timedelta | None) -> float | None:
-    return None if value is None else round(value.total_seconds() / 3600, 1)
+def _hours(value: float | None) -> float | None:
+    """Tenths of an hour -> hours, to one decimal, rounded half up."""
+    if value is None:
+        return None
+    hours = Decimal(repr(float(value))) / 10
+    return float(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _finish(row: dict[str, Any], origin: str, target: str) -> dict[str, Any]:
@@ -205,8 +339,8 @@ def _share(row: dict[str, Any]) -> float | None:
 @dataclass
 class _Acc:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
-    to_ack: list[float] = field(default_factory=list)
-    to_start: list[float] = field(default_factory=list)
+    to_ack: list[int] = field(default_factory=list)
+    to_start: list[int] = field(default_factory=list)
 
 
 def _in_python(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -244,12 +378,12 @@ def _add(
     c["sent"] += 1
     if ack:
         c["acknowledged"] += 1
-        acc.to_ack.append((ack - sent).total_seconds() / 3600)
+        acc.to_ack.append(rollup.tenths(sent, ack) or 0)
     if accepted:
         c["accepted"] += 1
     if started:
         c["started"] += 1
-        acc.to_start.append((started - sent).total_seconds() / 3600)
+        acc.to_start.append(rollup.tenths(sent, started) or 0)
     c["completed"] += status == Status.COMPLETED
     c["declined"] += status == Status.DECLINED
     c["no_show"] += status == Status.NO_SHOW
@@ -265,8 +399,8 @@ def _row(origin: str, target: str, acc: _Acc) -> dict[str, Any]:
     return out
 
 
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
+def _median(values: list[int]) -> float | None:
+    return _hours(statistics.median(values)) if values else None
 
 
 # --- shaping the table -------------------------------------------------------------------------

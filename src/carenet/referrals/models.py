@@ -100,12 +100,27 @@ class Client(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Right to erasure: when the identifying fields were wiped (the code and counts stay).
+    erased_at = models.DateTimeField(_("identifying details erased at"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The last day a `reporting` consent covers (FOREVER: until withdrawn); None: the person
+    # is not counted. Kept by the consent services for the metrics rollup (`rollup.py`).
+    reports_until = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
-        indexes = [models.Index(fields=["organisation", "-created_at"], name="ref_client_org")]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="ref_client_org"),
+            models.Index(fields=["reports_until"], name="ref_client_reports"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -500,3 +515,42 @@ class Notification(TimeStampedModel):
     @property
     def audit_organisation(self) -> Organisation:
         return self.organisation
+
+
+class PathwayCell(models.Model):
+    """One cell of the pathway metrics rollup: what one pathway counts in one scope.
+
+    Kept up to date by `rollup.py`, called from the services on every step of a counted
+    referral and every change of a `reporting` consent, so the metrics read a few rows
+    instead of every referral. `scope` is "*" (the network), "country:<sender's country>" or
+    "region:<oblast / voivodeship P-code>"; `grouping` is "organisation" (keys are
+    organisation ids), "layer", "area" (the region's P-code) or "total" (empty keys). The two
+    histograms count the hours from sending, in tenths of an hour, for the medians.
+    """
+
+    scope = models.CharField(max_length=24)
+    grouping = models.CharField(max_length=12)
+    origin = models.CharField(max_length=40, blank=True)
+    target = models.CharField(max_length=40, blank=True)
+    sent = models.IntegerField(default=0)
+    acknowledged = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    started = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    declined = models.IntegerField(default=0)
+    no_show = models.IntegerField(default=0)
+    outcomes = models.IntegerField(default=0)
+    loops_closed = models.IntegerField(default=0)
+    to_acknowledge = models.JSONField(default=dict, blank=True)
+    to_start = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "grouping", "origin", "target"], name="ref_cell_key"
+            )
+        ]
+        indexes = [models.Index(fields=["scope", "grouping", "-sent"], name="ref_cell_top")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.grouping} {self.origin}->{self.target}"

@@ -12,6 +12,7 @@ import uuid as uuid_lib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -99,6 +100,15 @@ def client_for_user(user: Viewer, uuid: Any) -> Client:
     )
     if client is None:
         raise Http404
+    return client
+
+
+def client_to_handle(user: Viewer, uuid: Any, action: str = "referral.handle") -> Client:
+    """One client `user` may act on for its organisation (`action`): 404 for anyone who may
+    not see it, 403 for a superuser who sees it but is not a member acting for it."""
+    client = client_for_user(user, uuid)
+    if not permissions.acts_for(user, action, client.organisation):
+        raise PermissionDenied
     return client
 
 
@@ -200,6 +210,21 @@ def sides_of(user: Viewer, referral: Referral, action: str = "referral.view") ->
     return frozenset(sides)
 
 
+def acting_sides(
+    user: Viewer, referral: Referral, action: str = "referral.handle"
+) -> frozenset[str]:
+    """The sides of `referral` for which `user` acts, as a member whose role allows `action`
+    (a superuser who is not a member sees the referral but acts for neither side)."""
+    sides = set()
+    if permissions.acts_for(user, action, referral.from_organisation):
+        sides.add(Side.SENDER)
+    if referral.status != Status.DRAFT and permissions.acts_for(
+        user, action, referral.to_organisation
+    ):
+        sides.add(Side.RECEIVER)
+    return frozenset(sides)
+
+
 def allowed_transitions(user: Viewer, referral: Referral) -> list[Transition]:
     """The transitions this user may make now (what the page offers; the service decides)."""
     allowed = []
@@ -207,7 +232,7 @@ def allowed_transitions(user: Viewer, referral: Referral) -> list[Transition]:
         org = referral.from_organisation if t.side == Side.SENDER else referral.to_organisation
         if t.side == Side.RECEIVER and referral.status == Status.DRAFT:
             continue
-        if org is not None and permissions.can(user, t.action, org):
+        if permissions.acts_for(user, t.action, org):
             allowed.append(t)
     return allowed
 
@@ -240,11 +265,16 @@ class ReferralPage:
     follow_up: bool
     can_override: bool
     consent_valid: bool
+    acting: frozenset[str] = frozenset()  # the sides this user acts for (see acting_sides)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_sender(self) -> bool:
         return Side.SENDER in self.sides
+
+    @property
+    def may_edit_draft(self) -> bool:
+        return self.referral.status == Status.DRAFT and Side.SENDER in self.acting
 
     @property
     def is_receiver(self) -> bool:
@@ -310,8 +340,9 @@ def open_referral(user: Viewer, uuid: Any, request: HttpRequest | None = None) -
         transitions=allowed_transitions(user, referral),
         events=list(referral.events.select_related("actor")),
         follow_up=receiver is not None and consent_rules.follow_up_allowed(referral, receiver),
-        can_override=permissions.can(user, "consent.override", referral.from_organisation),
+        can_override=permissions.acts_for(user, "consent.override", referral.from_organisation),
         consent_valid=share_ok,
+        acting=acting_sides(user, referral),
     )
 
 

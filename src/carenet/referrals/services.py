@@ -1,6 +1,7 @@
 """Every write of the referrals app: clients, consent, drafts, transitions, the closed loop.
 
-Each function checks who acts (through `core.permissions`), checks consent (through
+Each function checks who acts (through `core.permissions.acts_for`: a member of the
+organisation the action is for, whose role allows it; superusers too), checks consent (through
 `referrals.consent`), writes in one transaction with its audit entry, and tells the other
 side through `notify` (e-mail after commit). Errors are exceptions, never silent no-ops:
 `NotAllowed` (a PermissionDenied), `IllegalTransition`, `InvalidReferral`, `ConsentRequired`.
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from carenet.accounts.models import User
 from carenet.core import audit, permissions
 from carenet.core.models import AuditAction
-from carenet.referrals import notify
+from carenet.referrals import notify, rollup
 from carenet.referrals.consent import ConsentRequired, valid_consent
 from carenet.referrals.models import (
     OUTCOME_STATES,
@@ -101,7 +102,9 @@ def _user(actor: Actor) -> User | None:
 
 
 def _require(actor: Actor, action: str, organisation: Organisation | None) -> None:
-    if organisation is None or not permissions.can(actor, action, organisation):
+    """Every write here is made for an organisation by one of its members whose role allows
+    it: a superuser who is not a member may read (audited) but not act."""
+    if not permissions.acts_for(actor, action, organisation):
         raise NotAllowed(action)
 
 
@@ -192,6 +195,8 @@ def consent_record(
         recorded_by=_user(actor),
     )
     consent.organisations.set(orgs)
+    if purpose == ConsentPurpose.REPORTING:
+        rollup.recount(client)
     audit.record(
         AuditAction.CREATE,
         actor=_user(actor),
@@ -252,6 +257,8 @@ def consent_withdraw(*, actor: Actor, consent: Consent) -> Consent:
         changes=["withdrawn_at"],
         detail=f"consent withdrawn for client {client.uuid}",
     )
+    if consent.purpose == ConsentPurpose.REPORTING:
+        rollup.recount(client)
     if consent.purpose == ConsentPurpose.SHARE_REFERRAL:
         affected = Referral.objects.filter(
             client=client,
@@ -375,6 +382,7 @@ def referral_transition(
     if referral.status not in transition.sources:
         raise IllegalTransition(_("This action is not possible in the referral's state."))
     _check_input(transition, reason, outcome)
+    counted = rollup.snapshot(referral)
     previous = referral.status
     now = timezone.now()
     changes = ["status"]
@@ -389,6 +397,7 @@ def referral_transition(
         referral.outcome, referral.feedback = outcome, feedback.strip()
         changes += ["outcome", "feedback"]
     referral.save()
+    rollup.replace(counted, referral)
     ReferralEvent.objects.create(
         referral=referral,
         at=now,
@@ -413,7 +422,7 @@ def referral_transition(
 def _lock(referral: Referral) -> Referral:
     return (
         Referral.objects.select_for_update(of=("self",))
-        .select_related("client", "from_organisation", "to_organisation")
+        .select_related("client", "from_organisation", "to_organisation", "area")
         .get(pk=referral.pk)
     )
 
@@ -505,9 +514,11 @@ def referral_mark_outcome_seen(*, actor: Actor, referral: Referral) -> bool:
     referral = _lock(referral)
     if referral.status not in OUTCOME_STATES or referral.loop_closed_at is not None:
         return False
+    counted = rollup.snapshot(referral)
     referral.loop_closed_at = timezone.now()
     referral.loop_closed_by = _user(actor)
     referral.save(update_fields=["loop_closed_at", "loop_closed_by", "updated_at"])
+    rollup.replace(counted, referral)
     audit.record(
         AuditAction.UPDATE,
         actor=_user(actor),

@@ -24,14 +24,14 @@ from carenet.accounts.models import Organisation
 from carenet.core import permissions
 from carenet.referrals import fhir, forms, metrics, queries, services
 from carenet.referrals.consent import ConsentRequired
-from carenet.referrals.models import Outcome, Referral, Status
+from carenet.referrals.models import Outcome, Referral
 from carenet.referrals.workflow import TRANSITIONS
 
 
 def _acting(request: HttpRequest, action: str = "referral.view") -> Organisation:
-    """The organisation the user acts for, if they may do `action` there; else 404."""
+    """The organisation the user acts for, if their role there allows `action`; else 404."""
     org = getattr(request, "acting_organisation", None)
-    if org is None or not permissions.can(request.user, action, org):
+    if org is None or not permissions.acts_for(request.user, action, org):
         raise Http404
     return org
 
@@ -113,7 +113,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "organisation": org,
             "search": search,
-            "can_register": permissions.can(request.user, "referral.handle", org),
+            "can_register": permissions.acts_for(request.user, "referral.handle", org),
         },
     )
 
@@ -146,7 +146,9 @@ def client_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "client": client,
             "consents": queries.consents_of(client),
             "referrals": queries.referrals_of_client(request.user, client),
-            "can_handle": permissions.can(request.user, "referral.handle", client.organisation),
+            "can_handle": permissions.acts_for(
+                request.user, "referral.handle", client.organisation
+            ),
             "now": timezone.now(),
         },
     )
@@ -154,7 +156,7 @@ def client_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 def consent_new(request: HttpRequest, uuid: Any) -> HttpResponse:
-    client = queries.client_for_user(request.user, uuid)
+    client = queries.client_to_handle(request.user, uuid)
     referral = _draft_of(request, client)
     candidates = Organisation.objects.filter(
         pk__in=[r.to_organisation_id for r in client.referrals.exclude(to_organisation=None)]
@@ -223,7 +225,7 @@ def consent_withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 def referral_new(request: HttpRequest, uuid: Any) -> HttpResponse:
     """Start a draft for a client: the need; suggestions follow on the draft's page."""
-    client = queries.client_for_user(request.user, uuid)
+    client = queries.client_to_handle(request.user, uuid)
     form = forms.NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -245,7 +247,7 @@ def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     referral = page.referral
     if page.is_sender and referral.has_outcome and not referral.loop_closed:
         services.referral_mark_outcome_seen(actor=request.user, referral=referral)
-    for side_org in _side_orgs(page):
+    for side_org in _side_orgs(page, request.user):
         services.notifications_mark_read(
             actor=request.user, organisation=side_org, referral=referral
         )
@@ -256,18 +258,20 @@ def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         "form": forms.TransitionForm(),
         "outcome_choices": Outcome.choices,
     }
-    if referral.status == Status.DRAFT and page.is_sender:
+    if page.may_edit_draft:
         context["need_form"] = forms.NeedForm(initial=_need_initial(referral))
         context["suggestions"] = queries.suggestions_for(referral)
     return render(request, "referrals/detail.html", context)
 
 
-def _side_orgs(page: queries.ReferralPage) -> list[Organisation]:
+def _side_orgs(page: queries.ReferralPage, user: Any) -> list[Organisation]:
+    """The organisations whose notifications of this referral the viewer has now seen: those
+    they are a member of (a superuser browsing marks nothing as read)."""
     r = page.referral
     orgs = [r.from_organisation] if page.is_sender else []
     if "receiver" in page.sides and r.to_organisation is not None:
         orgs.append(r.to_organisation)
-    return orgs
+    return [o for o in orgs if permissions.acts_for(user, "referral.view", o)]
 
 
 def _need_initial(referral: Referral) -> dict[str, Any]:

@@ -84,13 +84,14 @@ def test_a_client_is_seen_only_by_its_organisation(world: World) -> None:
         reverse("referrals:client", args=[client.uuid]),
         *split(world, "org_admin", "practitioner", "superuser"),
     )
+    # Writing about the person takes a member of its organisation (not a superuser as such).
     assert_access(
         reverse("referrals:consent_new", args=[client.uuid]),
-        *split(world, "org_admin", "practitioner", "superuser"),
+        *split(world, "org_admin", "practitioner"),
     )
     assert_access(
         reverse("referrals:referral_new", args=[client.uuid]),
-        *split(world, "org_admin", "practitioner", "superuser"),
+        *split(world, "org_admin", "practitioner"),
     )
 
 
@@ -294,7 +295,7 @@ def test_the_outbox_shows_drafts_and_the_inbox_never_does(world: World) -> None:
 
 def test_the_draft_actions_are_for_the_referring_side_only(world: World) -> None:
     referral = referral_in(world, Status.DRAFT)
-    allowed = split(world, "org_admin", "practitioner", "superuser")
+    allowed = split(world, "org_admin", "practitioner")
     assert_access(
         reverse("referrals:draft_edit", args=[referral.uuid]),
         *allowed,
@@ -314,13 +315,13 @@ def test_the_draft_actions_are_for_the_referring_side_only(world: World) -> None
 def test_each_step_through_the_page_is_for_its_side_only(world: World) -> None:
     referral = referral_in(world, Status.SENT)
     url = reverse("referrals:act", args=[referral.uuid, "acknowledge"])
-    assert_access(url, *split(world, "outsider", "receiver_admin", "superuser"), method="post")
+    assert_access(url, *split(world, "outsider", "receiver_admin"), method="post")
     referral.refresh_from_db()
     assert referral.status == Status.ACKNOWLEDGED
     cancel = reverse("referrals:act", args=[referral.uuid, "cancel"])
     assert_access(
         cancel,
-        *split(world, "org_admin", "practitioner", "superuser"),
+        *split(world, "org_admin", "practitioner"),
         method="post",
         data={"reason": "Moved away"},
     )
@@ -331,7 +332,7 @@ def test_each_step_through_the_page_is_for_its_side_only(world: World) -> None:
 def test_withdrawing_consent_is_for_the_clients_organisation(world: World) -> None:
     referral = referral_in(world, Status.SENT)
     url = reverse("referrals:consent_withdraw", args=[referral.consent.uuid])
-    assert_access(url, *split(world, "org_admin", "practitioner", "superuser"), method="post")
+    assert_access(url, *split(world, "org_admin", "practitioner"), method="post")
     referral.consent.refresh_from_db()
     assert referral.consent.withdrawn_at is not None
 
@@ -342,3 +343,33 @@ def test_marking_notifications_read_is_for_members_who_handle_referrals(world: W
         reverse("referrals:notifications"), *split(world, *MEMBERS_WHO_HANDLE), method="post"
     )
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_a_superuser_reads_a_referral_but_is_offered_no_step_and_marks_nothing_read(
+    world: World,
+) -> None:
+    referral = referral_in(world, Status.SENT)
+    response = client_for(world.people.superuser).get(
+        reverse("referrals:detail", args=[referral.uuid])
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and referral.code in body
+    assert reverse("referrals:act", args=[referral.uuid, "acknowledge"]) not in body
+    assert reverse("referrals:act", args=[referral.uuid, "cancel"]) not in body
+    assert Notification.objects.filter(referral=referral, read_at__isnull=True).exists()
+
+
+def test_a_superuser_is_not_offered_the_draft_form(world: World) -> None:
+    referral = referral_in(world, Status.DRAFT)
+    body = (
+        client_for(world.people.superuser)
+        .get(reverse("referrals:detail", args=[referral.uuid]))
+        .content.decode()
+    )
+    assert reverse("referrals:draft_edit", args=[referral.uuid]) not in body
+    practitioner = (
+        client_for(world.people.practitioner)
+        .get(reverse("referrals:detail", args=[referral.uuid]))
+        .content.decode()
+    )
+    assert reverse("referrals:draft_edit", args=[referral.uuid]) in practitioner

@@ -59,11 +59,11 @@ def persona(world: World, name: str):
 
 
 def _expected(state: str, name: str, who: str) -> str:
+    """A superuser who is no member acts for neither side, like the coordinator."""
     sources, target, allowed = SPEC[name]
     receiver_side = allowed is RECEIVERS
-    may = who in allowed or who == "superuser"
-    if not may or (receiver_side and state == "draft"):
-        return "not_allowed" if not (who == "superuser" and state != "draft") else "illegal"
+    if who not in allowed or (receiver_side and state == "draft"):
+        return "not_allowed"
     return target if state in sources else "illegal"
 
 
@@ -189,3 +189,61 @@ def test_a_cancelled_draft_tells_nobody(world: World) -> None:
         actor=world.people.practitioner, referral=referral, name="cancel", reason="Entered twice"
     )
     assert not Notification.objects.filter(referral=referral).exists()
+
+
+def test_a_superuser_acts_only_for_the_organisations_they_are_a_member_of(
+    world: World,
+) -> None:
+    from carenet.accounts import services as account_services
+    from carenet.accounts.models import Role
+    from carenet.referrals import queries
+
+    referral = referral_in(world, Status.SENT)
+    root = world.people.superuser
+    assert queries.allowed_transitions(root, referral) == []
+    with pytest.raises(NotAllowed):
+        services.referral_transition(actor=root, referral=referral, name="acknowledge")
+    account_services.membership_set(
+        actor=None, user=root, organisation=world.people.org_b, role=Role.PRACTITIONER
+    )
+    assert [t.name for t in queries.allowed_transitions(root, referral)] == ["acknowledge"]
+    with pytest.raises(NotAllowed):  # the referring side is not theirs
+        services.referral_transition(actor=root, referral=referral, name="cancel", reason="x")
+    moved = services.referral_transition(actor=root, referral=referral, name="acknowledge")
+    assert moved.status == Status.ACKNOWLEDGED
+
+
+def test_a_member_of_both_organisations_acts_on_each_side_with_the_role_held_there(
+    world: World,
+) -> None:
+    from carenet.accounts import services as account_services
+    from carenet.accounts.models import Role
+
+    referral = referral_in(world, Status.SENT)
+    both = world.people.viewer  # a viewer at ALPHA, the referring side
+    account_services.membership_set(
+        actor=None, user=both, organisation=world.people.org_b, role=Role.PRACTITIONER
+    )
+    with pytest.raises(NotAllowed):
+        services.referral_transition(actor=both, referral=referral, name="cancel", reason="x")
+    moved = services.referral_transition(actor=both, referral=referral, name="acknowledge")
+    assert moved.status == Status.ACKNOWLEDGED
+
+
+def test_a_superuser_who_is_not_a_member_writes_nothing_about_a_person(world: World) -> None:
+    from carenet.referrals.tests.conftest import make_client
+
+    root = world.people.superuser
+    client = make_client(world)
+    with pytest.raises(NotAllowed):
+        services.client_register(actor=root, organisation=world.people.org_a, age_band="18-59")
+    with pytest.raises(NotAllowed):
+        services.consent_record(
+            actor=root,
+            client=client,
+            purpose="reporting",
+            given_by="person",
+            method="verbal",
+        )
+    with pytest.raises(NotAllowed):
+        services.referral_create(actor=root, client=client, urgency="routine")
