@@ -8,6 +8,7 @@ organisation B), anonymous.
 from __future__ import annotations
 
 import functools
+import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,17 @@ from carenet.accounts.models import Organisation, Role, User
 from carenet.geo.models import AdminArea, BoundarySet
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Each run on PostgreSQL creates its own test database, so that two runs side by side on
+    one server (a developer's and CI's) never drop each other's."""
+    from django.conf import settings
+
+    for db in settings.DATABASES.values():
+        if db["ENGINE"].endswith("postgresql"):
+            db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)
