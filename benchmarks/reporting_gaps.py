@@ -1,6 +1,6 @@
 """Benchmark: the gap analysis at national scale on PostgreSQL.
 
-    .venv/bin/python benchmarks/reporting_gaps.py [--rows 2000000] [--months 36] [--keep]
+    .venv/bin/python benchmarks/reporting_gaps.py [--rows 2000000] [--months 36] [--build-only]
 
 Builds (once; reused while the database exists) every Ukrainian hromada and Polish gmina,
 2,000 organisations and 2,000,000 4W rows over 36 months, then prints:
@@ -9,6 +9,9 @@ Builds (once; reused while the database exists) every Ukrainian hromada and Poli
 * the ratio to DuckDB computing the same aggregation (area x layer: organisations,
   activities, people reached) from the raw rows, in the same run.
 Goals: p95 <= 200 ms; refresh <= 2 s; not slower than DuckDB.
+
+`--build-only` builds the database and stops, so that the timing can run on its own (under
+`flock /tmp/carenet-bench.lock` on a shared machine).
 
 Database: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/carenet_reporting_bench
 (created when missing).
@@ -272,8 +275,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
     build(args.rows, args.months, random.Random(4))
+    if args.build_only:
+        return
     from carenet.reporting import months
 
     month = months.add_months(months.current_reporting_month(), -1)
