@@ -90,6 +90,7 @@ def area_columns() -> list[Col]:
         Col("duplicated", _("Possible duplication"), False),
         Col("in_need", _("People in need")),
         Col("coverage", _("Coverage %")),
+        Col("higher", _("Also reported at a higher level"), False),
     ]
     return cols
 
@@ -100,7 +101,7 @@ def area_table_columns() -> list[Col]:
     cols = [
         c
         for c in area_columns()
-        if not c.key.startswith("l") and c.key not in ("sectors", "in_need", "activities")
+        if not c.key.startswith("l") and c.key not in ("sectors", "in_need", "activities", "higher")
     ]
     at = next(i for i, c in enumerate(cols) if c.key == "per_10k") + 1
     layers = [Col(f"l{n}_reached", _("Layer %(n)s") % {"n": n}) for n in LAYERS]
@@ -131,6 +132,9 @@ class AreaAnalysis:
     layer_reached: dict[int, int | None] = field(default_factory=dict)
     layer_gaps: dict[int, int] = field(default_factory=dict)
     threshold: int = 3
+    # areas above the level with rows reported at their own P-code ("reported at a
+    # higher level"): listed apart, not spread over the areas of the level
+    higher: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def gap_areas(self) -> int:
@@ -154,9 +158,12 @@ def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> 
     services = queries.directory_presence(areas)
     threshold = int(settings.CARENET_DUPLICATION_THRESHOLD)
     lang = (get_language() or "en")[:2]
+    higher = higher_rows(user, month, level, country, lang)
     raw = [
         _area_row(a, rollups.get(a.pk), needs.get(a.pk), services, threshold, lang) for a in areas
     ]
+    if higher:
+        _mark_higher(raw, areas, level, {h["pcode"] for h in higher})
     analysis = AreaAnalysis(
         month,
         level,
@@ -164,6 +171,7 @@ def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> 
         suppress_rows(raw, PEOPLE_FIELDS, DERIVED),
         areas,
         threshold=threshold,
+        higher=higher,
     )
     for n in LAYERS:
         analysis.layer_reached[n] = suppress(sum(r[f"l{n}_reached"] for r in raw))
@@ -223,7 +231,51 @@ def _area_row(
     row["duplicated"] = ", ".join(crowded)
     row["in_need"] = in_need
     row["coverage"] = round(100 * row["reached"] / in_need, 1) if in_need else None
+    row["higher"] = ""
     return row
+
+
+def higher_columns() -> list[Col]:
+    return [
+        Col("pcode", _("P-code"), False),
+        Col("name", _("Area"), False),
+        Col("parent", _("In"), False),
+        Col("orgs", _("Organisations")),
+        Col("activities", _("Activities"), False),
+        Col("reached", _("People reached")),
+    ]
+
+
+def higher_rows(
+    user: Any, month: datetime.date, level: int, country: str, lang: str
+) -> list[dict[str, Any]]:
+    """The areas above `level` that have rows reported at their own P-code, with those rows'
+    organisations, activity codes and people reached (suppressed)."""
+    rows = []
+    for area, rollup in queries.direct_rollups(user, month, level, country):
+        codes = sorted(parse_activity_orgs(rollup.direct_activity_orgs), key=_code_order)
+        parent = area.parent if area.parent_id else None
+        rows.append(
+            {
+                "pcode": area.pcode,
+                "level": area.level,
+                "name": _name(area, lang),
+                "parent": _name(parent, lang) if parent else "",
+                "orgs": rollup.direct_orgs,
+                "activities": ", ".join(codes),
+                "reached": rollup.direct_reached,
+            }
+        )
+    return suppress_rows(rows, ("reached",))
+
+
+def _mark_higher(
+    rows: list[dict[str, Any]], areas: list[AdminArea], level: int, pcodes: set[str]
+) -> None:
+    """Each area's column "reported at a higher level": its ancestors that have such rows."""
+    for row, area in zip(rows, areas, strict=True):
+        above = [p for p in area.path.split("/")[: level - 1] if p in pcodes]
+        row["higher"] = ", ".join(above)
 
 
 def _name(area: AdminArea, lang: str) -> str:

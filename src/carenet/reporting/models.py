@@ -359,8 +359,9 @@ class AreaRollup(models.Model):
 
     Plain columns, no JSON, so that reading every hromada of a country stays cheap:
     per layer 1-4 the organisations, activity codes and people reached; the sectors of the
-    organisations present ("health, protection"); and `activity_orgs`, how many
-    organisations did each activity code there ("8.1=2;7.1=1")."""
+    organisations present ("health, protection"); `activity_orgs`, how many
+    organisations did each activity code there ("8.1=2;7.1=1"); and the same three figures
+    for the rows reported at the area's own P-code (`direct_*`, levels 1-2)."""
 
     month = models.DateField()
     area = models.ForeignKey(
@@ -386,6 +387,12 @@ class AreaRollup(models.Model):
     sector_count = models.PositiveSmallIntegerField(default=0)
     activity_orgs = models.TextField(blank=True)
     max_orgs_per_activity = models.PositiveIntegerField(default=0)
+    # Rows reported at this area's own P-code, not at a smaller area within it (oblasts,
+    # raions, voivodeships and powiats only): the pages of the levels below list them as
+    # "reported at a higher level" instead of spreading them over areas they may not reach.
+    direct_orgs = models.PositiveIntegerField(default=0)
+    direct_reached = models.BigIntegerField(default=0)
+    direct_activity_orgs = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "area"], name="uniq_area_rollup")]
@@ -396,6 +403,9 @@ class AreaRollup(models.Model):
 
     def activity_org_counts(self) -> dict[str, int]:
         return parse_activity_orgs(self.activity_orgs)
+
+    def direct_activity_org_counts(self) -> dict[str, int]:
+        return parse_activity_orgs(self.direct_activity_orgs)
 
 
 def parse_activity_orgs(text: str) -> dict[str, int]:

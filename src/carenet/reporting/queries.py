@@ -78,6 +78,12 @@ def organisation_for(user: AnyUser, uuid: Any) -> Organisation:
     raise Http404
 
 
+def own_site_ids(organisation: Organisation, site_ids: set[uuid_lib.UUID]) -> set[uuid_lib.UUID]:
+    """Which of these directory site ids are the organisation's own sites, in one query."""
+    found = organisation.sites.filter(uuid__in=sorted(site_ids)).values_list("uuid", flat=True)
+    return set(found)
+
+
 def period_rows(
     user: AnyUser, organisation: Organisation, month: datetime.date
 ) -> QuerySet[ActivityReport]:
@@ -293,6 +299,30 @@ def area_rollups(
         qs = qs.filter(area_id__in=area_ids)
     wanted = set(area_ids)
     return {r["area_id"]: r for r in qs.values(*ROLLUP_FIELDS) if r["area_id"] in wanted}
+
+
+def direct_rollups(
+    user: AnyUser, month: datetime.date, level: int, country: str
+) -> list[tuple[AdminArea, AreaRollup]]:
+    """The areas above `level` with rows reported at their own P-code in `month` (an
+    oblast-wide activity, say), within the user's reach, by P-code."""
+    if level <= 1:
+        return []
+    qs = (
+        AreaRollup.objects.filter(month=month, level__lt=level, direct_orgs__gt=0)
+        .select_related("area", "area__parent")
+        .only(
+            "area_id",
+            "direct_orgs",
+            "direct_reached",
+            "direct_activity_orgs",
+            *(f"area__{f}" for f in AREA_FIELDS if f != "boundary"),
+        )
+        .order_by("area__pcode")
+    )
+    if country:
+        qs = qs.filter(area__country=country)
+    return [(r.area, r) for r in qs if permissions.can(user, "gaps.view", area=r.area)]
 
 
 def activity_rollups(

@@ -5,7 +5,9 @@ rebuilds, for each (organisation, month):
 
 1. its `ActivityRollup` rows (month x area at levels 1-3 x activity x organisation), with
    one INSERT … SELECT per level from the raw rows of that organisation's month only;
-2. the `AreaRollup` of every area whose activity rollups changed, from `ActivityRollup`.
+2. the `AreaRollup` of every area whose activity rollups changed, from `ActivityRollup`
+   (and, for oblasts, raions, voivodeships and powiats, the few rows reported at their own
+   P-code, so that the pages below can show them as "reported at a higher level").
 
 Refreshes of one month are serialised by locking its `ReportingMonth` row, so two imports
 landing at once cannot leave a stale area rollup. Call inside the writer's transaction.
@@ -108,10 +110,13 @@ def _rebuild_area_rollups(month: datetime.date, area_ids: set[int]) -> None:
     sectors = _sectors_by_org()
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
-        facts = ActivityRollup.objects.filter(month=month, area_id__in=chunk).values_list(
-            "area_id", "level", "activity_id", "layer", "organisation_id", "reached_total"
+        facts = list(
+            ActivityRollup.objects.filter(month=month, area_id__in=chunk).values_list(
+                "area_id", "level", "activity_id", "layer", "organisation_id", "reached_total"
+            )
         )
         built = _summaries(month, facts, codes, sectors)
+        _add_direct(month, built, codes)
         AreaRollup.objects.filter(month=month, area_id__in=chunk).delete()
         AreaRollup.objects.bulk_create(built, batch_size=1000)
 
@@ -137,6 +142,34 @@ def _summaries(
             lay["acts"].add(activity_id)
             lay["reached"] += reached
     return [_area_rollup(month, area_id, a, sectors) for area_id, a in acc.items()]
+
+
+def _add_direct(month: datetime.date, built: list[AreaRollup], codes: dict[int, str]) -> None:
+    """The rows reported at the very P-code of an oblast, raion, voivodeship or powiat.
+
+    Read from the raw rows of those few areas (the (month, area) index finds them): such
+    rows are rare, and the activity rollups of a level also hold the rows below it."""
+    higher = {r.area_id: r for r in built if r.level < max(LEVELS)}
+    if not higher:
+        return
+    rows = (
+        ActivityReport.objects.filter(month=month, area_id__in=sorted(higher))
+        .order_by()
+        .values_list("area_id", "activity_id", "organisation_id", "reached_total")
+    )
+    orgs: dict[int, set[int]] = defaultdict(set)
+    acts: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for area_id, activity_id, org_id, reached in rows:
+        rollup = higher[area_id]
+        orgs[area_id].add(org_id)
+        acts[area_id][codes.get(activity_id, str(activity_id))].add(org_id)
+        rollup.direct_reached += reached or 0
+    for area_id, found in orgs.items():
+        rollup = higher[area_id]
+        rollup.direct_orgs = len(found)
+        rollup.direct_activity_orgs = ";".join(
+            f"{c}={len(o)}" for c, o in sorted(acts[area_id].items())
+        )
 
 
 def _area_rollup(

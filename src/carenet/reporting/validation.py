@@ -77,6 +77,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "other_organisation": gettext_lazy("This row is for “%(value)s”, not for %(org)s."),
     "bad_site": gettext_lazy("“%(value)s” is not a site ID."),
+    "foreign_site": gettext_lazy("The site “%(value)s” is not a site of %(org)s in the directory."),
     "out_of_scope": gettext_lazy("“%(value)s” is outside the areas you coordinate."),
     "too_long": gettext_lazy("The text is longer than %(limit)s characters."),
     "missing_column": gettext_lazy("The column “%(label)s” is missing."),
@@ -526,6 +527,7 @@ def resolve(
     `existing` maps the row keys of the period's saved rows to (content hash, id)."""
     errors: list[RowError] = []
     areas = _areas_with_ancestors({c.pcode for c in candidates})
+    own_sites = _own_sites(organisation, {c.site_uuid for c in candidates if c.site_uuid})
     refusal = period.refusal()
     seen: dict[str, int] = {}
     good: list[Candidate] = []
@@ -535,6 +537,16 @@ def resolve(
             errors.append(RowError(c.line, "pcode", "unknown_pcode", {"value": c.pcode}))
             continue
         c.area, c.ancestors = found
+        if c.site_uuid is not None and c.site_uuid not in own_sites:
+            errors.append(
+                RowError(
+                    c.line,
+                    "site",
+                    "foreign_site",
+                    {"value": str(c.site_uuid), "org": organisation.acronym},
+                )
+            )
+            continue
         c.row_key = row_key(organisation.pk, month, c)
         c.content_hash = content_hash(c)
         if refusal is not None:
@@ -576,6 +588,16 @@ def _areas_with_ancestors(pcodes: Iterable[str]) -> dict[str, tuple[AdminArea, d
         chain = [known[p] for p in area.path.strip("/").split("/") if p in known]
         out[code] = (area, {a.level: a.pk for a in chain if 1 <= a.level <= 3})
     return out
+
+
+def _own_sites(organisation: Organisation, site_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids among `site_ids` of the organisation's own directory sites (confidential and
+    closed ones too: a row may be about a shelter, or a month before the site closed)."""
+    if not site_ids:
+        return set()
+    from carenet.reporting import queries
+
+    return queries.own_site_ids(organisation, site_ids)
 
 
 def _lookup(pcodes: Iterable[str]) -> dict[str, AdminArea]:

@@ -433,6 +433,7 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
             "metric": metric,
             "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "columns": gaps.area_table_columns(),
+            "higher_columns": gaps.higher_columns(),
             "metrics": gaps.MAP_METRICS,
             "layer_labels": gaps.LAYER_LABELS,
             "map": gaps.gap_map(analysis, metric),

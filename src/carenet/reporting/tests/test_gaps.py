@@ -190,3 +190,52 @@ def test_a_service_listed_in_the_directory_closes_a_gap(network: People) -> None
     assert rows["UA3210007"]["l4_services"] == 1 and rows["UA3210007"]["l4_gap"] is False
     assert rows["UA3210007"]["gap_layers"] == [1, 2]
     assert rows["UA4606017"]["services"] == 0
+
+
+def test_rows_at_a_higher_level_are_listed_apart_not_spread_over_hromadas(
+    network: People,
+) -> None:
+    oblast_row = add_row(
+        network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=500
+    )
+    add_row(network.outsider, network.org_b, activity="7.1", pcode="UA4606", reached_total=3)
+    oblast, raion = _rollup("UA32"), _rollup("UA4606")
+    assert (oblast.direct_orgs, oblast.direct_reached) == (1, 500)
+    assert oblast.direct_activity_org_counts() == {"1.2": 1}
+    assert oblast.reached_total == 625  # the hromada rows below it as well
+    assert (raion.direct_orgs, raion.direct_reached) == (1, 3)
+    assert _rollup("UA3210").direct_orgs == 0  # Irpin's rows are Irpin's, not the raion's
+
+    analysis = gaps.area_analysis(network.coordinator, MONTH, 3, "UA")
+    higher = {r["pcode"]: r for r in analysis.higher}
+    assert sorted(higher) == ["UA32", "UA4606"]
+    assert (higher["UA32"]["orgs"], higher["UA32"]["activities"]) == (1, "1.2")
+    assert higher["UA32"]["reached"] == 500 and higher["UA4606"]["reached"] is None  # <5
+    rows = {r["pcode"]: r for r in analysis.rows}
+    assert rows["UA3210007"]["reached"] == 125  # not spread into the hromada
+    assert rows["UA3210007"]["l2_gap"] is True  # 1.2 is layer 2, reported for the oblast
+    assert (rows["UA3210007"]["higher"], rows["UA4606017"]["higher"]) == ("UA32", "UA4606")
+    level2 = gaps.area_analysis(network.coordinator, MONTH, 2, "UA")
+    assert [r["pcode"] for r in level2.higher] == ["UA32"]  # a raion's own rows are level 2's
+    assert gaps.area_analysis(network.coordinator, MONTH, 1, "UA").higher == []
+    # an oblast coordinator sees only their oblast's
+    mine = gaps.area_analysis(network.oblast_coordinator, MONTH, 3, "UA")
+    assert [r["pcode"] for r in mine.higher] == ["UA32"]
+
+    page = client_for(network.coordinator).get(
+        reverse("reporting:gaps") + "?month=2026-03&country=UA&level=3"
+    )
+    assert "Reported at a higher level" in page.content.decode()
+    services.row_delete(actor=network.focal_point, row=oblast_row)
+    assert _rollup("UA32").direct_orgs == 0 and _rollup("UA32").direct_activity_orgs == ""
+    assert [r["pcode"] for r in gaps.area_analysis(network.coordinator, MONTH, 3, "UA").higher] == [
+        "UA4606"
+    ]
+
+
+def test_a_full_rebuild_keeps_the_rows_reported_at_a_higher_level(network: People) -> None:
+    add_row(network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=500)
+    before = AreaRollup.objects.values_list("area_id", "direct_orgs", "direct_reached")
+    incremental = sorted(before)
+    rollups.rebuild_month(MONTH)
+    assert sorted(before.all()) == incremental

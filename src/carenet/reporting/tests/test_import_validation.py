@@ -113,6 +113,45 @@ def test_it_reports_each_bad_cell_in_an_xlsx_and_saves_nothing(
     _nothing_saved()
 
 
+def test_a_site_must_be_one_of_the_reporting_organisations_sites(
+    people: People, codes: dict[str, str], tmp_path: Path, run_import: Any
+) -> None:
+    from carenet.directory import services as directory
+    from carenet.geo.models import AdminArea
+
+    irpin = AdminArea.objects.get(pcode="UA3210007")
+
+    def site(org: Any, name: str, **extra: Any) -> str:
+        data = {"name_en": name, "kind": "clinic", "area": irpin, **extra}
+        return str(directory.site_create(actor=None, organisation=org, data=data).uuid)
+
+    own = site(people.org_a, "Alpha clinic")
+    shelter = site(people.org_a, "Alpha shelter", confidential=True)
+    others = site(people.org_b, "Beta clinic")
+    unknown = "3f2b8c1e-0d6a-4a57-9a55-5b1f0c7e9d21"
+    rows = [
+        good_row(site=own),
+        good_row(site=shelter, activity="7.1"),
+        good_row(site=others, activity="8.2"),
+        good_row(site=unknown, activity="8.4"),
+    ]
+    job = run_import(write_xlsx(tmp_path / "sites.xlsx", rows))
+    assert job.status == ImportStatus.FAILED
+    assert error_codes(job) == [(5, "site", "foreign_site"), (6, "site", "foreign_site")]
+    _nothing_saved()
+    worded = {}
+    for lang in ("en", "uk", "pl"):
+        with translation.override(lang):
+            worded[lang] = message(job.errors[0])
+    assert worded["en"] == f"The site “{others}” is not a site of ALPHA in the directory."
+    assert all(others in text and "ALPHA" in text for text in worded.values())
+    assert len(set(worded.values())) == 3
+    fixed = run_import(write_xlsx(tmp_path / "own.xlsx", rows[:2]))
+    assert fixed.status == ImportStatus.DONE, fixed.errors
+    saved = set(ActivityReport.objects.values_list("site_uuid", flat=True))
+    assert {str(u) for u in saved} == {own, shelter}
+
+
 def test_it_reads_the_same_errors_from_csv_hxl_csv_and_ods(
     people: People, codes: dict[str, str], tmp_path: Path, run_import: Any
 ) -> None:
