@@ -57,7 +57,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             module.build(ctx)
             self._log(f"{config.label}: done in {time.perf_counter() - started:.1f} s")
-        self._print_sign_ins()
+        self.stdout.write("Demo network built. Its sign-ins: carenet demo-data --print-sign-ins")
 
     def _choose_areas(self, ctx: DemoContext) -> list[AdminArea]:
         level3 = AdminArea.objects.filter(level=3).order_by("pcode")
