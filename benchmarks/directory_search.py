@@ -381,8 +381,13 @@ def main() -> None:
     parser.add_argument("--http-requests", type=int, default=800)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the database and stop (no timing)"
+    )
     args = parser.parse_args()
     build()
+    if args.build_only:
+        return
     from carenet.directory.models import SearchEntry, Service, ServiceAtLocation
 
     print(

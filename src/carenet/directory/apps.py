@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryConfig(AppConfig):
     name = "carenet.directory"
     verbose_name = _("Service directory")
+
+    def ready(self) -> None:
+        # The search keeps code lists and areas in memory (`reference.py`): a change made
+        # here (admin, services) is seen at once, not after the cache's lifetime.
+        from carenet.directory import reference
+        from carenet.geo.models import AdminArea
+        from carenet.taxonomy.models import Scheme, Term
+
+        for model in (Term, Scheme, AdminArea):
+            for signal in (post_save, post_delete):
+                signal.connect(reference.forget, sender=model, dispatch_uid=f"directory-{model}")

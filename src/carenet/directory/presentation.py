@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from carenet.directory import reference
 from carenet.directory.models import Service
 from carenet.directory.queries import ResultRow
 from carenet.geo.maps import MapPoint, svg_map
@@ -33,23 +35,9 @@ def stale_days() -> int:
     return settings.CARENET_STALE_AFTER_DAYS
 
 
-_REGIONS_TTL = 300.0
-_regions: dict[str, Any] = {"at": -_REGIONS_TTL, "areas": {}}
-
-
-def _regions_by_pcode() -> dict[str, AdminArea]:
-    """Oblasts and voivodeships with their boundaries, kept in memory for a few minutes:
-    every results map draws some of them, and their geometry is the heaviest thing to load."""
-    now = time.monotonic()
-    if now - _regions["at"] > _REGIONS_TTL:
-        _regions["areas"] = {a.pcode: a for a in AdminArea.objects.filter(level=1)}
-        _regions["at"] = now
-    return _regions["areas"]
-
-
 def _top_areas(paths: Sequence[str], extra: AdminArea | None) -> list[AdminArea]:
     """The oblasts / voivodeships holding the results (and the chosen area) for the map."""
-    regions = _regions_by_pcode()
+    regions = reference.regions()
     pcodes = sorted({p.split("/", 1)[0] for p in paths if p})
     areas = [regions[p] for p in pcodes if p in regions]
     if extra is not None and extra.pcode not in pcodes:
@@ -57,11 +45,21 @@ def _top_areas(paths: Sequence[str], extra: AdminArea | None) -> list[AdminArea]
     return areas
 
 
+_SOME_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def service_url() -> Callable[[uuid.UUID], str]:
+    """The public page of a service, by UUID: one `reverse` for a whole list."""
+    pattern = reverse("directory:service", args=[_SOME_UUID])
+    head, tail = pattern.split(_SOME_UUID)
+    return lambda value: f"{head}{value}{tail}"
+
+
 def results_map(rows: Sequence[ResultRow], area: AdminArea | None) -> SafeString | None:
     """An SVG map of the located results over their regions; None when nothing is located."""
+    url = service_url()
     points = [
-        MapPoint(r.lat, r.lon, f"{r.name} — {r.site_name}",
-                 reverse("directory:service", args=[r.service_uuid]))
+        MapPoint(r.lat, r.lon, f"{r.name} — {r.site_name}", url(r.service_uuid))
         for r in rows
         if r.lat is not None and r.lon is not None and not r.remote
     ]  # fmt: skip
@@ -143,10 +141,12 @@ def service_facts(service: Service) -> list[tuple[str, str]]:
     return [(k, v) for k, v in facts if v]
 
 
-def result_cards(rows: Sequence[ResultRow]) -> list[dict[str, Any]]:
-    """What each search result shows, computed once in Python (the results list is the
-    hottest template of the public site)."""
-    cards = []
+def result_list(rows: Sequence[ResultRow]) -> SafeString:
+    """The `<li>` of each search result. Built in Python: the results list is the hottest
+    markup of the public site, and a template loop costs several times as much."""
+    url = service_url()
+    call = _("Call")
+    items = []
     for r in rows:
         if r.remote:
             where = _("By phone, online or a mobile team")
@@ -158,19 +158,36 @@ def result_cards(rows: Sequence[ResultRow]) -> list[dict[str, Any]]:
         if r.layer:
             badges.append((r.layer, ""))
         if r.free:
-            badges.append((_("Free"), "ok"))
+            badges.append((_("Free"), " ok"))
         if r.waiting_days is not None:
             badges.append(_waiting(r.waiting_days))
-        cards.append({
-            "url": reverse("directory:service", args=[r.service_uuid]), "name": r.name,
-            "organisation": r.organisation, "where": where, "badges": badges,
-            "phone": r.phone, "tel": r.phone.replace(" ", ""), "call": f"{_('Call')} {r.phone}",
-        })  # fmt: skip
-    return cards
+        phone = (
+            format_html(
+                '<p><a href="tel:{}">{} {}</a></p>', r.phone.replace(" ", ""), call, r.phone
+            )
+            if r.phone
+            else ""
+        )
+        badge_html = format_html_join(
+            "", '<span class="badge{}">{}</span>', ((kind, text) for text, kind in badges)
+        )
+        items.append(
+            format_html(
+                '<li class="card result"><h3><a href="{}">{}</a></h3><p class="org">{}</p>'
+                '<p>{}</p><p class="badges">{}</p>{}</li>',
+                url(r.service_uuid),
+                r.name,
+                r.organisation,
+                where,
+                badge_html,
+                phone,
+            )
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 - every item is built with format_html
 
 
 def _waiting(days: int) -> tuple[str, str]:
     if days == 0:
         return _("No waiting"), ""
     text = ngettext("waiting %(n)s day", "waiting %(n)s days", days) % {"n": days}
-    return text, "warn" if days > 14 else ""
+    return text, " warn" if days > 14 else ""

@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import ExpressionWrapper, F, FloatField, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
+from carenet.accounts.models import Organisation
 from carenet.core import permissions
 from carenet.directory.indexing import UNKNOWN_WAIT
 from carenet.directory.models import (
@@ -30,12 +32,12 @@ from carenet.directory.models import (
 from carenet.directory.text import words
 from carenet.geo.models import AdminArea
 from carenet.geo.queries import bbox_around, distance_km
+from carenet.taxonomy.models import Term
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from carenet.accounts.models import Organisation, User
-    from carenet.taxonomy.models import Term
+    from carenet.accounts.models import User
 
 # Bounding boxes tried in turn for "near" queries, in km; the last covers Ukraine and Poland.
 RADII_KM = (15.0, 60.0, 250.0, 2500.0)
@@ -178,14 +180,6 @@ class ResultRow:
         return not self.site_name
 
 
-_DISPLAY = (
-    "id", "service__uuid", "service__name_en", "service__name_uk", "service__name_pl",
-    "service__organisation__name", "service__layer__label_en", "service__layer__label_uk",
-    "service__layer__label_pl", "service__free", "service__phone", "site__name_en",
-    "site__name_uk", "site__name_pl", "site__address", "site__city", "site__phone",
-)  # fmt: skip
-
-
 def _pick(values: dict[str, Any], prefix: str) -> str:
     lang = (get_language() or "en")[:2]
     for suffix in (lang, "en", "uk", "pl"):
@@ -197,21 +191,16 @@ def _pick(values: dict[str, Any], prefix: str) -> str:
 def search_rows(filters: Filters, *, limit: int = 20, offset: int = 0) -> list[ResultRow]:
     """The public search: like `search`, with the shown values read in one more query."""
     rows = _best(filters, limit, offset)
-    details = {
-        d["id"]: d
-        for d in SearchEntry.objects.filter(id__in=[r["id"] for r in rows]).values(*_DISPLAY)
-    }
+    details = {d["id"]: d for d in _display_values([r["id"] for r in rows])}
     results = []
     for row in rows:
         d = details[row["id"]]
         waiting = row["waiting_days"]
         results.append(ResultRow(
-            service_uuid=d["service__uuid"], name=_pick(d, "service__name"),
-            organisation=d["service__organisation__name"],
-            layer=_pick(d, "service__layer__label"), free=d["service__free"],
-            phone=d["service__phone"] or d["site__phone"] or "",
-            site_name=_pick(d, "site__name"), address=d["site__address"] or "",
-            city=d["site__city"] or "", lat=row["lat"], lon=row["lon"],
+            service_uuid=_as_uuid(d["uuid"]), name=_pick(d, "name"),
+            organisation=d["organisation"], layer=_pick(d, "layer"), free=bool(d["free"]),
+            phone=d["phone"] or d["site_phone"] or "", site_name=_pick(d, "site"),
+            address=d["address"] or "", city=d["city"] or "", lat=row["lat"], lon=row["lon"],
             distance_km=row.get("distance_km"),
             waiting_days=None if waiting == UNKNOWN_WAIT else waiting,
             area_path=row["area_path"],
@@ -219,105 +208,210 @@ def search_rows(filters: Filters, *, limit: int = 20, offset: int = 0) -> list[R
     return results
 
 
-def search_queryset(filters: Filters) -> QuerySet[SearchEntry]:
-    """The filtered entries before ordering (used by the benchmark's bare-SQL baseline)."""
-    qs = SearchEntry.objects.filter(full=False)
+# --- the statements ----------------------------------------------------------------------
+#
+# The search statements are written here rather than built with the ORM: they run on every
+# public search and every referral draft, and building them with querysets cost about 2 ms
+# of Python a search, as much as PostgreSQL takes to run them. `_Where` keeps values as
+# parameters; LIKE patterns are escaped the way Django escapes them.
+
+_COLUMNS = ("id", "service_id", "site_id", "lat", "lon", "waiting_days", "area_path")
+_SELECT = ", ".join(_COLUMNS)
+_MAX_POSITION = 2**31 - 1
+# The expression of the GiST index `dir_search_nearest` (migration 0002): the point on the
+# unit sphere. The straight-line distance between two such points grows with the
+# great-circle distance, so `ORDER BY <it> <-> <point>` is nearest first, exactly, and
+# PostgreSQL walks the index instead of sorting.
+_UNIT_VECTOR = (
+    "cube(ARRAY[cos(radians(lat)) * cos(radians(lon)), "
+    "cos(radians(lat)) * sin(radians(lon)), sin(radians(lat))])"
+)
+
+
+class _Where:
+    """The WHERE clause of a search over `SearchEntry`, with its parameters."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = ['NOT "full"']
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " AND ".join(self.clauses)
+
+
+def _like(operator: str, value: str) -> tuple[str, str]:
+    """`operator` is "contains" or "startswith"; returns the SQL and the pattern."""
+    pattern = connection.ops.prep_for_like_query(value)
+    pattern = f"%{pattern}%" if operator == "contains" else f"{pattern}%"
+    return connection.operators[operator] % "%s", pattern
+
+
+def _where(filters: Filters) -> _Where:
+    where = _Where()
     for word in words(filters.text):
-        qs = qs.filter(text__contains=word)
+        if filters.area is None:
+            # LIKE lets PostgreSQL use the trigram index.
+            operator, pattern = _like("contains", word)
+            where.add(f"text {operator}", pattern)
+        else:
+            # Inside an area the area index is far more selective, and a common word's
+            # trigram lists cost more than reading the area's rows. strpos (no index serves
+            # it), written as a range so that its estimate is small and the planner does
+            # not walk the waiting-time index instead.
+            where.add(f"{_strpos()}(text, %s) BETWEEN 1 AND {_MAX_POSITION}", word)
     if filters.activity_codes:
-        any_code = Q()
+        any_code = []
         for code in filters.activity_codes:
-            any_code |= Q(activities__contains=f"|{code}|")
-        qs = qs.filter(any_code)
+            operator, pattern = _like("contains", f"|{code}|")
+            any_code.append(f"activities {operator}")
+            where.params.append(pattern)
+        where.clauses.append("(" + " OR ".join(any_code) + ")")
     if filters.layer:
-        qs = qs.filter(layer=filters.layer)
+        where.add("layer = %s", filters.layer)
     optional: tuple[tuple[str, str | None], ...] = (
         ("interventions", filters.intervention),
         ("languages", filters.language),
         ("target_groups", filters.target_group),
         ("delivery_modes", filters.delivery_mode),
     )
-    for field, value in optional:
+    for column, value in optional:
         if value:
-            qs = qs.filter(**{f"{field}__contains": f"|{value}|"})
+            operator, pattern = _like("contains", f"|{value}|")
+            where.add(f"{column} {operator}", pattern)
     if filters.age is not None:
-        qs = qs.filter(
-            Q(age_min__isnull=True) | Q(age_min__lte=filters.age),
-            Q(age_max__isnull=True) | Q(age_max__gte=filters.age),
+        where.add(
+            "(age_min IS NULL OR age_min <= %s) AND (age_max IS NULL OR age_max >= %s)",
+            filters.age,
+            filters.age,
         )
     if filters.sex in ("female", "male"):
-        qs = qs.filter(sex__in=["any", filters.sex])
+        where.add("sex IN (%s, %s)", "any", filters.sex)
     if filters.free_only:
-        qs = qs.filter(free=True)
+        where.add("free")
     if filters.exclude_organisation:
-        qs = qs.exclude(organisation_id=filters.exclude_organisation)
+        where.add("organisation_id <> %s", filters.exclude_organisation)
     if filters.area is not None:
-        qs = qs.filter(_in_area(filters.area))
-    return qs
+        operator, pattern = _like("startswith", filters.area.path)
+        covering, params = _covering(filters.area)
+        where.add(f"(area_path {operator} OR {covering})", pattern, *params)
+    return where
 
 
-def _in_area(area: AdminArea) -> Q:
-    """Entries inside the area, and remote entries over the area or any area containing it."""
-    return Q(area_path__startswith=area.path) | _covering(area)
+def _strpos() -> str:
+    return "strpos" if connection.vendor == "postgresql" else "instr"
 
 
-def _covering(area: AdminArea) -> Q:
+def _covering(area: AdminArea) -> tuple[str, list[str]]:
     """Remote entries over the area or any area containing it."""
     parts = [p for p in area.path.split("/") if p]
     ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return Q(site__isnull=True, area_path__in=ancestors)
+    marks = ", ".join(["%s"] * len(ancestors))
+    return f"(site_id IS NULL AND area_path IN ({marks}))", ancestors
 
 
-_COLUMNS = ("id", "service_id", "site_id", "lat", "lon", "waiting_days", "area_path")
+def _statement(where: str, tail: str) -> str:
+    # Only constants and placeholders are formatted in; values travel as parameters.
+    return f"SELECT {_SELECT} FROM {_TABLE} WHERE {where} {tail}"  # noqa: S608
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+_TABLE = SearchEntry._meta.db_table
+_BY_WAIT = "ORDER BY waiting_days, sort_name, id"
 
 
 def _rows(filters: Filters, need: int) -> list[dict[str, Any]]:
-    qs = search_queryset(filters)
+    where = _where(filters)
     if filters.near is None:
-        return list(qs.order_by("waiting_days", "sort_name", "id").values(*_COLUMNS)[:need])
+        sql = _statement(where.sql(), f"{_BY_WAIT} LIMIT %s")
+        return _fetch(sql, [*where.params, need])
     lat, lon = filters.near
     located: list[dict[str, Any]] = []
-    for radius in RADII_KM:
-        located = _near_rows(qs, lat, lon, radius, need)
-        if len(located) >= need and located[-1]["distance_km"] <= radius:
-            break
+    if connection.vendor == "postgresql":
+        located = _nearest(where, lat, lon, need)
+    else:
+        for radius in RADII_KM:
+            located = _near_rows(where, lat, lon, radius, need)
+            if len(located) >= need and located[-1]["distance_km"] <= radius:
+                break
     if len(located) < need and (filters.area or filters.origin) is not None:
         covered = filters.area or filters.origin
         assert covered is not None
-        remote = qs.filter(site__isnull=True) if filters.area else qs.filter(_covering(covered))
-        remote = remote.order_by("waiting_days", "sort_name", "id")
-        located += [
-            dict(r, distance_km=None) for r in remote.values(*_COLUMNS)[: need - len(located)]
-        ]
+        remote, params = ("site_id IS NULL", []) if filters.area else _covering(covered)
+        sql = _statement(f"{where.sql()} AND {remote}", f"{_BY_WAIT} LIMIT %s")
+        found = _fetch(sql, [*where.params, *params, need - len(located)])
+        located += [dict(r, distance_km=None) for r in found]
     return located
 
 
-def nearby_queryset(
-    qs: QuerySet[SearchEntry], lat: float, lon: float, radius_km: float
-) -> QuerySet[SearchEntry]:
-    """Entries in a bounding box around the point, ordered by (planar) distance."""
-    min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius_km)
-    k = math.cos(math.radians(lat))
-    planar = ExpressionWrapper(
-        (F("lat") - lat) * (F("lat") - lat) + (F("lon") - lon) * (F("lon") - lon) * (k * k),
-        output_field=FloatField(),
+def _nearest(where: _Where, lat: float, lon: float, need: int) -> list[dict[str, Any]]:
+    """PostgreSQL: the `need` entries nearest to the point, walking the GiST index."""
+    phi, lam = math.radians(lat), math.radians(lon)
+    point = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+    sql = _statement(
+        f"{where.sql()} AND lat IS NOT NULL",
+        f"ORDER BY {_UNIT_VECTOR} <-> cube(ARRAY[%s, %s, %s]::float8[]) LIMIT %s",
     )
-    return (
-        qs.filter(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
-        .annotate(planar=planar)
-        .order_by("planar", "waiting_days", "id")
-    )
+    return _by_distance(_fetch(sql, [*where.params, *point, need]), lat, lon)
 
 
 def _near_rows(
-    qs: QuerySet[SearchEntry], lat: float, lon: float, radius: float, need: int
+    where: _Where, lat: float, lon: float, radius: float, need: int
 ) -> list[dict[str, Any]]:
-    rows = list(nearby_queryset(qs, lat, lon, radius).values(*_COLUMNS)[:need])
+    """Other databases: entries in a bounding box, ordered by a planar distance."""
+    min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius)
+    k2 = math.cos(math.radians(lat)) ** 2
+    sql = _statement(
+        f"{where.sql()} AND lat BETWEEN %s AND %s AND lon BETWEEN %s AND %s",
+        "ORDER BY (lat - %s) * (lat - %s) + (lon - %s) * (lon - %s) * %s, waiting_days, id "
+        "LIMIT %s",
+    )
+    params = [*where.params, min_lat, max_lat, min_lon, max_lon, lat, lat, lon, lon, k2, need]
+    return _by_distance(_fetch(sql, params), lat, lon)
+
+
+def _by_distance(rows: list[dict[str, Any]], lat: float, lon: float) -> list[dict[str, Any]]:
     for row in rows:
         row["distance_km"] = round(distance_km(lat, lon, row["lat"], row["lon"]), 2)
-    # The planar order is close; the exact one decides, waiting time breaks ties.
+    # The exact distance decides (to 100 m), waiting time breaks ties.
     rows.sort(key=lambda r: (round(r["distance_km"], 1), r["waiting_days"], r["id"]))
     return rows
+
+
+_DISPLAY = (
+    "id", "uuid", "name_en", "name_uk", "name_pl", "organisation", "layer_en", "layer_uk",
+    "layer_pl", "free", "phone", "site_en", "site_uk", "site_pl", "address", "city",
+    "site_phone",
+)  # fmt: skip
+
+
+def _display_values(ids: list[int]) -> list[dict[str, Any]]:
+    """What the results list shows of these entries, in one query."""
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    # Table names and placeholders only are formatted in.
+    sql = (
+        "SELECT e.id, s.uuid, s.name_en, s.name_uk, s.name_pl, o.name, t.label_en, "  # noqa: S608
+        "t.label_uk, t.label_pl, s.free, s.phone, st.name_en, st.name_uk, st.name_pl, "
+        f"st.address, st.city, st.phone FROM {_TABLE} e "
+        f"JOIN {Service._meta.db_table} s ON s.id = e.service_id "
+        f"JOIN {Organisation._meta.db_table} o ON o.id = s.organisation_id "
+        f"LEFT JOIN {Term._meta.db_table} t ON t.id = s.layer_id "
+        f"LEFT JOIN {Site._meta.db_table} st ON st.id = e.site_id "
+        f"WHERE e.id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return [dict(zip(_DISPLAY, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _hydrate(rows: Sequence[dict[str, Any]]) -> list[ServiceMatch]:

@@ -41,7 +41,7 @@ def search(request: HttpRequest) -> HttpResponse:
         params["page"] = str(page + 1)
         context |= {
             "matches": matches,
-            "cards": presentation.result_cards(matches),
+            "results": presentation.result_list(matches),
             "area": form.area,
             "place_choices": form.place_choices,
             "next_url": "?" + params.urlencode() if len(found) > PAGE_SIZE else "",
