@@ -18,6 +18,7 @@ import datetime
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -48,11 +49,6 @@ LAYER_SHORT = {
     4: _("4: specialised"),
 }
 PEOPLE_FIELDS = ("reached", *(f"l{n}_reached" for n in LAYERS))
-DERIVED = {
-    "per_10k": "reached",
-    "coverage": "reached",
-    **{f"l{n}_per_10k": f"l{n}_reached" for n in LAYERS},
-}
 
 
 @dataclass(frozen=True)
@@ -122,13 +118,53 @@ def activity_columns() -> list[Col]:
     ]
 
 
+# per layer: its number and the keys of its figures in a row
+_LAYER_KEYS = tuple(
+    (n, f"l{n}_orgs", f"l{n}_services", f"l{n}_reached", f"l{n}_per_10k", f"l{n}_gap")
+    for n in LAYERS
+)
+_NO_ROLLUP = queries.EMPTY_ROLLUP  # a tuple in `queries.ROLLUP_FIELDS` order
+_NO_SERVICES = (0,) * len(LAYERS)
+# places in a rollup tuple
+_AT = queries.ROLLUP_INDEX
+_ORGS, _ACTIVITIES, _REACHED = _AT["organisations"], _AT["activities"], _AT["reached_total"]
+_SECTORS, _SECTOR_COUNT = _AT["sectors"], _AT["sector_count"]
+_ACTIVITY_ORGS, _MAX_ORGS = _AT["activity_orgs"], _AT["max_orgs_per_activity"]
+_LAYER_ORGS = tuple(_AT[f"l{n}_orgs"] for n in LAYERS)
+_LAYER_ACTIVITIES = tuple(_AT[f"l{n}_activities"] for n in LAYERS)
+_LAYER_REACHED = tuple(_AT[f"l{n}_reached"] for n in LAYERS)
+# the layers with a gap for each combination of them: shared, not made per area
+_GAP_LAYERS = tuple(
+    tuple(n for i, n in enumerate(LAYERS) if mask & (1 << i)) for mask in range(1 << len(LAYERS))
+)
+
+
+@dataclass(slots=True)
+class AreaFacts:
+    """What is known of one area in the month: its rollup, the services listed per layer,
+    the people in need, and the layers with a gap (computed once: every view needs them)."""
+
+    area: AdminArea
+    rollup: tuple[Any, ...]
+    services: tuple[int, ...]
+    in_need: int | None
+    gap_layers: tuple[int, ...]
+
+
 @dataclass
 class AreaAnalysis:
+    """The area x layer analysis of a month at one level.
+
+    A national level has thousands of areas, and a page shows fifty: a full row (some
+    forty figures, each people count suppressed) is made only for the rows shown
+    (`row(i)`) and for exports (`rows`); sorting and the map read one column
+    (`column(key)`)."""
+
     month: datetime.date
     level: int
     country: str
-    rows: list[dict[str, Any]]
-    areas: list[AdminArea]
+    facts: list[AreaFacts]
+    lang: str = "en"
     layer_reached: dict[int, int | None] = field(default_factory=dict)
     layer_gaps: dict[int, int] = field(default_factory=dict)
     threshold: int = 3
@@ -137,102 +173,166 @@ class AreaAnalysis:
     higher: list[dict[str, Any]] = field(default_factory=list)
 
     @property
+    def areas(self) -> list[AdminArea]:
+        return [f.area for f in self.facts]
+
+    @property
     def gap_areas(self) -> int:
-        return sum(1 for r in self.rows if r["gaps"])
+        return sum(1 for f in self.facts if f.gap_layers)
 
     @property
     def empty_areas(self) -> int:
-        return sum(1 for r in self.rows if not r["orgs"] and not r["services"])
+        return sum(1 for f in self.facts if not f.rollup[_ORGS] and not any(f.services))
 
     @property
     def duplicated_areas(self) -> int:
-        return sum(1 for r in self.rows if r["duplicated"])
+        return sum(1 for f in self.facts if self.duplicated(f))
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        """Every area's full row, in P-code order."""
+        return [self.row(i) for i in range(len(self.facts))]
+
+    def duplicated(self, f: AreaFacts) -> bool:
+        return bool(f.rollup[_MAX_ORGS] >= self.threshold)
+
+    def column(self, key: str) -> list[Any]:
+        """One figure of every area, as in its row (suppressed, rates blanked with it)."""
+        read = _COLUMNS.get(key)
+        if read is None:
+            return [r.get(key) for r in self.rows]
+        return [read(f) for f in self.facts]
+
+    def row(self, i: int) -> dict[str, Any]:
+        """The full row of the i-th area."""
+        f = self.facts[i]
+        area, r, listed = f.area, f.rollup, f.services
+        pop = area.population or 0
+        reached = suppress(r[_REACHED])
+        parent = area.parent if area.parent_id else None
+        row: dict[str, Any] = {
+            "pcode": area.pcode,
+            "name": _name(area, self.lang),
+            "parent": _name(parent, self.lang) if parent else "",
+            "population": area.population,
+            "orgs": r[_ORGS],
+            "activities": r[_ACTIVITIES],
+            "reached": reached,
+            "services": sum(listed),
+            "per_10k": _rate(reached, pop),
+        }
+        for i_layer, (n, k_orgs, k_services, k_reached, k_rate, k_gap) in enumerate(_LAYER_KEYS):
+            shown = suppress(r[_LAYER_REACHED[i_layer]])
+            row[k_orgs] = r[_LAYER_ORGS[i_layer]]
+            row[k_services] = listed[i_layer]
+            row[k_reached] = shown
+            row[k_rate] = _rate(shown, pop)
+            row[k_gap] = n in f.gap_layers
+        row.update(
+            gaps=len(f.gap_layers),
+            gap_layers=list(f.gap_layers),
+            layers_2_4=_layers_2_4(f),
+            sectors=r[_SECTORS],
+            sector_count=r[_SECTOR_COUNT],
+            duplicated=self._duplicated_codes(r),
+            in_need=f.in_need,
+            coverage=_coverage(reached, f.in_need),
+            higher=self._higher_of(area),
+        )
+        return row
+
+    def _duplicated_codes(self, r: tuple[Any, ...]) -> str:
+        if r[_MAX_ORGS] < self.threshold:  # most areas: no need to read the codes
+            return ""
+        counts = parse_activity_orgs(r[_ACTIVITY_ORGS])
+        return ", ".join(
+            sorted((c for c, k in counts.items() if k >= self.threshold), key=_code_order)
+        )
+
+    def _higher_of(self, area: AdminArea) -> str:
+        """The area's ancestors that have rows reported at their own P-code."""
+        if not self.higher:
+            return ""
+        pcodes = {h["pcode"] for h in self.higher}
+        return ", ".join(p for p in area.path.split("/")[: self.level - 1] if p in pcodes)
 
 
 def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> AreaAnalysis:
-    """The area x layer table for a month at an admin level, within the user's reach."""
+    """The area x layer analysis for a month at an admin level, within the user's reach."""
     areas = queries.visible_areas(user, level, country)
     ids = [a.pk for a in areas]
     rollups = queries.area_rollups(month, level, ids)
     needs = queries.needs_by_area(ids)
-    services = queries.directory_presence(areas)
-    threshold = int(settings.CARENET_DUPLICATION_THRESHOLD)
+    services = _services_by_area(queries.directory_presence(areas))
     lang = (get_language() or "en")[:2]
-    higher = higher_rows(user, month, level, country, lang)
-    raw = [
-        _area_row(a, rollups.get(a.pk), needs.get(a.pk), services, threshold, lang) for a in areas
-    ]
-    if higher:
-        _mark_higher(raw, areas, level, {h["pcode"] for h in higher})
-    analysis = AreaAnalysis(
+    facts = []
+    reached = [0] * len(LAYERS)  # before suppression
+    gap_counts = [0] * len(LAYERS)
+    for area in areas:
+        r = rollups.get(area.id, _NO_ROLLUP)
+        listed = services.get(area.id, _NO_SERVICES)
+        gaps = 0
+        for i in range(len(LAYERS)):
+            reached[i] += r[_LAYER_REACHED[i]]
+            if area.population and not r[_LAYER_ACTIVITIES[i]] and not listed[i]:
+                gaps |= 1 << i  # people live there, and nothing is done or listed
+                gap_counts[i] += 1
+        facts.append(AreaFacts(area, r, listed, needs.get(area.id), _GAP_LAYERS[gaps]))
+    return AreaAnalysis(
         month,
         level,
         country,
-        suppress_rows(raw, PEOPLE_FIELDS, DERIVED),
-        areas,
-        threshold=threshold,
-        higher=higher,
+        facts,
+        lang=lang,
+        layer_reached={n: suppress(reached[i]) for i, n in enumerate(LAYERS)},
+        layer_gaps={n: gap_counts[i] for i, n in enumerate(LAYERS)},
+        threshold=int(settings.CARENET_DUPLICATION_THRESHOLD),
+        higher=higher_rows(user, month, level, country, lang),
     )
-    for n in LAYERS:
-        analysis.layer_reached[n] = suppress(sum(r[f"l{n}_reached"] for r in raw))
-        analysis.layer_gaps[n] = sum(1 for r in raw if r[f"l{n}_gap"])
-    return analysis
 
 
-_EMPTY: dict[str, Any] = {}
+def _services_by_area(presence: dict[tuple[int, int], int]) -> dict[int, tuple[int, ...]]:
+    """(area id, layer) -> services becomes area id -> services in layers 1-4."""
+    out: dict[int, list[int]] = {}
+    for (area_id, layer), n in presence.items():
+        if layer in LAYERS:
+            out.setdefault(area_id, [0] * len(LAYERS))[layer - 1] += n
+    return {k: tuple(v) for k, v in out.items()}
 
 
-def _area_row(
-    area: AdminArea,
-    rollup: dict[str, Any] | None,
-    in_need: int | None,
-    services: dict[tuple[int, int], int],
-    threshold: int,
-    lang: str,
-) -> dict[str, Any]:
-    pop = area.population or 0
-    r = rollup or _EMPTY
-    pk = area.id
-    parent = area.parent if area.parent_id else None
-    row: dict[str, Any] = {
-        "pcode": area.pcode,
-        "name": _name(area, lang),
-        "parent": _name(parent, lang) if parent else "",
-        "population": area.population,
-        "orgs": r.get("organisations", 0),
-        "activities": r.get("activities", 0),
-        "reached": r.get("reached_total", 0),
-        "services": sum(services.get((pk, n), 0) for n in LAYERS),
-    }
-    row["per_10k"] = _rate(row["reached"], pop)
-    gaps = []
-    present_2_4 = 0
-    for n in LAYERS:
-        listed = services.get((pk, n), 0)
-        active = r.get(f"l{n}_activities", 0)
-        row[f"l{n}_orgs"] = r.get(f"l{n}_orgs", 0)
-        row[f"l{n}_services"] = listed
-        row[f"l{n}_reached"] = r.get(f"l{n}_reached", 0)
-        row[f"l{n}_per_10k"] = _rate(row[f"l{n}_reached"], pop)
-        row[f"l{n}_gap"] = bool(pop) and not active and not listed
-        if row[f"l{n}_gap"]:
-            gaps.append(n)
-        if n >= 2 and (active or listed):
-            present_2_4 += 1
-    row["gaps"] = len(gaps)
-    row["gap_layers"] = gaps
-    row["layers_2_4"] = present_2_4
-    row["sectors"] = r.get("sectors", "")
-    row["sector_count"] = r.get("sector_count", 0)
-    crowded = []
-    if r.get("max_orgs_per_activity", 0) >= threshold:  # parse only where it matters
-        counts = parse_activity_orgs(r["activity_orgs"])
-        crowded = sorted((c for c, k in counts.items() if k >= threshold), key=_code_order)
-    row["duplicated"] = ", ".join(crowded)
-    row["in_need"] = in_need
-    row["coverage"] = round(100 * row["reached"] / in_need, 1) if in_need else None
-    row["higher"] = ""
-    return row
+def _layers_2_4(f: AreaFacts) -> int:
+    """Vertical integration: layers 2-4 with an activity or a listed service."""
+    return sum(1 for i in (1, 2, 3) if f.rollup[_LAYER_ACTIVITIES[i]] or f.services[i])
+
+
+def _coverage(reached: int | None, in_need: int | None) -> float | None:
+    return round(100 * reached / in_need, 1) if in_need and reached is not None else None
+
+
+def _per_10k(f: AreaFacts) -> float | None:
+    return _rate(suppress(f.rollup[_REACHED]), f.area.population or 0)
+
+
+def _layer_reached(n: int) -> Callable[[AreaFacts], int | None]:
+    index = _LAYER_REACHED[n - 1]
+    return lambda f: suppress(f.rollup[index])
+
+
+# columns that sorting and the map read without making whole rows
+_COLUMNS: dict[str, Callable[[AreaFacts], Any]] = {
+    "pcode": lambda f: f.area.pcode,
+    "population": lambda f: f.area.population,
+    "orgs": lambda f: f.rollup[_ORGS],
+    "activities": lambda f: f.rollup[_ACTIVITIES],
+    "reached": lambda f: suppress(f.rollup[_REACHED]),
+    "services": lambda f: sum(f.services),
+    "per_10k": _per_10k,
+    "gaps": lambda f: len(f.gap_layers),
+    "layers_2_4": _layers_2_4,
+    "sector_count": lambda f: f.rollup[_SECTOR_COUNT],
+    "coverage": lambda f: _coverage(suppress(f.rollup[_REACHED]), f.in_need),
+    **{f"l{n}_reached": _layer_reached(n) for n in LAYERS},
+}
 
 
 def higher_columns() -> list[Col]:
@@ -269,23 +369,17 @@ def higher_rows(
     return suppress_rows(rows, ("reached",))
 
 
-def _mark_higher(
-    rows: list[dict[str, Any]], areas: list[AdminArea], level: int, pcodes: set[str]
-) -> None:
-    """Each area's column "reported at a higher level": its ancestors that have such rows."""
-    for row, area in zip(rows, areas, strict=True):
-        above = [p for p in area.path.split("/")[: level - 1] if p in pcodes]
-        row["higher"] = ", ".join(above)
-
-
 def _name(area: AdminArea, lang: str) -> str:
     """`AdminArea.name` for a language looked up once per page, not once per area."""
     local = area.name_uk if area.country == "UA" else area.name_pl
     return getattr(area, f"name_{lang}", "") or local or area.name_en
 
 
-def _rate(reached: int, population: int) -> float | None:
-    return round(reached * 10_000 / population, 1) if population else None
+def _rate(reached: int | None, population: int) -> float | None:
+    """People per 10,000 population; None when the count is suppressed or nobody lives there."""
+    if reached is None or not population:
+        return None
+    return round(reached * 10_000 / population, 1)
 
 
 def _code_order(code: str) -> tuple[int, ...]:
@@ -312,33 +406,53 @@ def sort_rows(
     rows: list[dict[str, Any]], sort: str, allowed: Sequence[Col], default: str
 ) -> tuple[list[dict[str, Any]], str]:
     """Rows ordered by `sort` ("key" or "-key"); blanks last either way."""
-    keys = {c.key for c in allowed}
+    sort, key = _checked_sort(sort, allowed, default)
+    order = _ordered(
+        [r.get(key) for r in rows], [r.get("population") for r in rows], key, sort[0] == "-"
+    )
+    return [rows[i] for i in order], sort
+
+
+def area_order(
+    analysis: AreaAnalysis, sort: str, allowed: Sequence[Col], default: str
+) -> tuple[list[int], str]:
+    """The indexes of the analysis's areas in the order of `sort`, as `sort_rows` orders
+    its rows, reading one column rather than making every row."""
+    sort, key = _checked_sort(sort, allowed, default)
+    values, populations = analysis.column(key), analysis.column("population")
+    return _ordered(values, populations, key, sort[0] == "-"), sort
+
+
+def _checked_sort(sort: str, allowed: Sequence[Col], default: str) -> tuple[str, str]:
     key = sort.lstrip("-")
-    if key not in keys:
+    if key not in {c.key for c in allowed}:
         sort, key = default, default.lstrip("-")
-    reverse = sort.startswith("-")
-    present = [r for r in rows if r.get(key) not in (None, "")]
-    blank = [r for r in rows if r.get(key) in (None, "")]
+    return sort, key
+
+
+def _ordered(values: list[Any], populations: list[Any], key: str, reverse: bool) -> list[int]:
+    present = [i for i, v in enumerate(values) if v is not None and v != ""]
+    blank = [i for i, v in enumerate(values) if v is None or v == ""]
     # ties: the most populous first (both orders), so the largest gaps lead
-    present.sort(key=lambda r: -(r.get("population") or 0))
-    present.sort(key=_sort_key(key), reverse=reverse)
-    return present + blank, sort
+    present.sort(key=lambda i: -(populations[i] or 0))
+    normal = _sort_value(key)
+    present.sort(key=lambda i: normal(values[i]), reverse=reverse)
+    return present + blank
 
 
-def _sort_key(key: str) -> Callable[[dict[str, Any]], Any]:
+def _sort_value(key: str) -> Callable[[Any], Any]:
     if key == "code":
-        return lambda row: _code_order(row["code"])
-
-    def get(row: dict[str, Any]) -> Any:
-        value = row.get(key)
-        return value.casefold() if isinstance(value, str) else value
-
-    return get
+        return _code_order
+    return lambda value: value.casefold() if isinstance(value, str) else value
 
 
-def map_values(rows: list[dict[str, Any]], metric: str) -> dict[str, float | None]:
+def map_values(analysis: AreaAnalysis, metric: str) -> dict[str, float | None]:
     """P-code -> the value the map colours by (None: no data or suppressed)."""
-    return {r["pcode"]: (None if r.get(metric) is None else float(r[metric])) for r in rows}
+    values = analysis.column(metric)
+    return {
+        f.area.pcode: None if v is None else float(v)
+        for f, v in zip(analysis.facts, values, strict=True)
+    }
 
 
 MAP_METRICS = {
@@ -362,8 +476,8 @@ def gap_map(analysis: AreaAnalysis, metric: str) -> Any:
     from carenet.geo.maps import svg_map
 
     title = str(MAP_METRICS.get(metric, MAP_METRICS["per_10k"]))
-    values = map_values(analysis.rows, metric)
-    shown = (title, get_language(), [a.pk for a in analysis.areas], sorted(values.items()))
+    values = map_values(analysis, metric)  # in the areas' order: P-code -> value
+    shown = (title, get_language(), [f.area.pk for f in analysis.facts], list(values.items()))
     digest = hashlib.sha1(repr(shown).encode(), usedforsecurity=False).hexdigest()
     svg = cache.get(f"reporting:map:{digest}")
     if svg is None:

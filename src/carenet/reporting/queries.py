@@ -249,14 +249,39 @@ AREA_FIELDS = (
 
 
 def visible_areas(user: AnyUser, level: int, country: str) -> list[AdminArea]:
-    """The areas of a level the user may analyse (a coordinator's whole network or area)."""
-    return [a for a in _areas(level, country) if permissions.can(user, "gaps.view", area=a)]
+    """The areas of a level the user may analyse (a coordinator's whole network or area).
+
+    `permissions.can` answers from the user's scope alone, so the answer for thousands of
+    areas is kept with the areas, per scope, until the gazetteer changes."""
+    level_areas = _areas(level, country)
+    scope = permissions.scope_of(user)
+    key = (
+        scope.superuser,
+        scope.coordinator_paths,
+        scope.coordinator_countries,
+        tuple(sorted(scope.roles.items())),
+    )
+    found = level_areas.visible.get(key)
+    if found is None:
+        if len(level_areas.visible) >= _SCOPES_KEPT:
+            level_areas.visible.clear()
+        found = [a for a in level_areas.areas if permissions.can(user, "gaps.view", area=a)]
+        level_areas.visible[key] = found
+    return found
 
 
-_AREA_CACHE: dict[tuple[int, str], tuple[Any, list[AdminArea]]] = {}
+@dataclass
+class _LevelAreas:
+    version: dict[str, Any]
+    areas: list[AdminArea]
+    visible: dict[tuple[Any, ...], list[AdminArea]]
 
 
-def _areas(level: int, country: str) -> list[AdminArea]:
+_AREA_CACHE: dict[tuple[int, str], _LevelAreas] = {}
+_SCOPES_KEPT = 200
+
+
+def _areas(level: int, country: str) -> _LevelAreas:
     """Every area of a level, kept in memory until the gazetteer changes: the gap page of
     a national level would otherwise spend most of its time making these objects."""
     qs = AdminArea.objects.filter(level=level)
@@ -264,11 +289,11 @@ def _areas(level: int, country: str) -> list[AdminArea]:
         qs = qs.filter(country=country)
     version = qs.aggregate(n=Count("id"), last=Max("boundary_set__loaded_at"), top=Max("id"))
     cached = _AREA_CACHE.get((level, country))
-    if cached is not None and cached[0] == version:
-        return cached[1]
+    if cached is not None and cached.version == version:
+        return cached
     areas = list(qs.select_related("parent").only(*AREA_FIELDS).order_by("pcode"))
-    _AREA_CACHE[(level, country)] = (version, areas)
-    return areas
+    _AREA_CACHE[(level, country)] = _LevelAreas(version, areas, {})
+    return _AREA_CACHE[(level, country)]
 
 
 def latest_month(user: AnyUser) -> datetime.date:
@@ -277,6 +302,7 @@ def latest_month(user: AnyUser) -> datetime.date:
     return found or months.current_reporting_month()
 
 
+# what the gap page reads of an area rollup, in this order (`ROLLUP_INDEX` names the places)
 ROLLUP_FIELDS = (
     "area_id",
     "organisations",
@@ -288,17 +314,22 @@ ROLLUP_FIELDS = (
     "activity_orgs",
     "max_orgs_per_activity",
 )
+ROLLUP_INDEX = {name: i for i, name in enumerate(ROLLUP_FIELDS)}
+EMPTY_ROLLUP: tuple[Any, ...] = tuple(
+    "" if f in ("sectors", "activity_orgs") else 0 for f in ROLLUP_FIELDS
+)
 
 
 def area_rollups(
     month: datetime.date, level: int, area_ids: list[int]
-) -> dict[int, dict[str, Any]]:
-    """The month's rollups of these areas (all of one level), by area id, as plain dicts."""
+) -> dict[int, tuple[Any, ...]]:
+    """The month's rollups of these areas (all of one level), by area id, as tuples of
+    `ROLLUP_FIELDS` (plain tuples: a national level has thousands)."""
     qs = AreaRollup.objects.filter(month=month, level=level)
     if len(area_ids) < 900:
         qs = qs.filter(area_id__in=area_ids)
     wanted = set(area_ids)
-    return {r["area_id"]: r for r in qs.values(*ROLLUP_FIELDS) if r["area_id"] in wanted}
+    return {r[0]: r for r in qs.values_list(*ROLLUP_FIELDS) if r[0] in wanted}
 
 
 def direct_rollups(

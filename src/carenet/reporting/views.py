@@ -411,9 +411,9 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
     params = _gap_params(request)
     analysis = gaps.area_analysis(_user(request), **params)
     columns = gaps.area_columns()
-    rows, sort = gaps.sort_rows(analysis.rows, request.GET.get("sort", ""), columns, "-gaps")
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx"):  # every area, every figure
+        rows, sort = gaps.sort_rows(analysis.rows, request.GET.get("sort", ""), columns, "-gaps")
         return exports.table_response(
             actor=_user(request),
             rows=rows,
@@ -423,6 +423,9 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
         )
     metric = request.GET.get("metric", "per_10k")
     metric = metric if metric in gaps.MAP_METRICS else "per_10k"
+    order, sort = gaps.area_order(analysis, request.GET.get("sort", ""), columns, "-gaps")
+    page = Paginator(order, PAGE_SIZE).get_page(request.GET.get("page"))
+    crowded = [i for i in order if analysis.duplicated(analysis.facts[i])][:50]
     return render(
         request,
         "reporting/gaps.html",
@@ -431,14 +434,15 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
             "analysis": analysis,
             "sort": sort,
             "metric": metric,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
+            "page_rows": [analysis.row(i) for i in page.object_list],
             "columns": gaps.area_table_columns(),
             "higher_columns": gaps.higher_columns(),
             "metrics": gaps.MAP_METRICS,
             "layer_labels": gaps.LAYER_LABELS,
             "map": gaps.gap_map(analysis, metric),
             "charts": gaps.gap_charts(analysis),
-            "duplicated": [r for r in rows if r["duplicated"]][:50],
+            "duplicated": [analysis.row(i) for i in crowded],
             "query": _query(request, drop=("sort", "page")),
             "month_key": months.key(params["month"]),
         },

@@ -159,6 +159,51 @@ def test_the_gap_page_renders_map_charts_and_a_sortable_table(
     assert 'class="map geo-map"' in level1  # the test slice has no boundaries or centroids
 
 
+def test_the_gap_page_costs_the_same_queries_for_many_areas_and_rows(
+    network: People, tmp_path: Path
+) -> None:
+    """No query per area, row, layer or organisation: a country has thousands of areas."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carenet.geo.models import AdminArea
+
+    url = reverse("reporting:gaps") + "?month=2026-03&country=UA&level=3&sort=-l3_reached"
+    client = client_for(network.coordinator)
+
+    def queries() -> tuple[int, str]:
+        client.get(url)  # areas and directory listings are kept between views
+        with CaptureQueriesContext(connection) as seen:
+            page = client.get(url).content.decode()
+        return len(seen.captured_queries), page
+
+    few, _page = queries()
+    bucha = AdminArea.objects.get(pcode="UA3210")
+    for i in range(60):
+        AdminArea.objects.create(
+            pcode=f"UA32100{50 + i}",
+            level=3,
+            parent=bucha,
+            path=f"{bucha.path}UA32100{50 + i}/",
+            country="UA",
+            boundary_set=bucha.boundary_set,
+            name_en=f"Hromada {i}",
+            population=1000 + i,
+        )
+    for i in range(0, 60, 3):
+        add_row(network.outsider, network.org_b, pcode=f"UA32100{50 + i}", reached_total=9 + i)
+    add_row(network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=50)
+    path = tmp_path / "needs.csv"
+    path.write_text("pcode,people_in_need\nUA3210050,500\nUA3210053,80\n")
+    services.needs_import(
+        actor=network.coordinator, path=path, source="MSNA", may_cover=lambda area: True
+    )
+    many, page = queries()
+    assert many == few <= 12, (many, few)
+    assert page.count('<td class="layer">') == 50 * 4  # a full page of areas, 4 layers each
+    assert "Hromada 57" in page  # the most people reached in layer 3 lead
+
+
 @pytest.mark.parametrize("name", ["gaps", "gaps_activities"])
 def test_every_gap_view_exports(network: People, name: str) -> None:
     base = reverse(f"reporting:{name}") + "?month=2026-03&country=UA&level=3"
@@ -239,3 +284,40 @@ def test_a_full_rebuild_keeps_the_rows_reported_at_a_higher_level(network: Peopl
     incremental = sorted(before)
     rollups.rebuild_month(MONTH)
     assert sorted(before.all()) == incremental
+
+
+def test_the_page_orders_and_maps_areas_as_the_full_rows_would(network: People) -> None:
+    """Sorting and the map read one column; it must agree with the full rows exports use."""
+    add_row(network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=500)
+    analysis = gaps.area_analysis(network.coordinator, MONTH, 3, "UA")
+    rows = analysis.rows
+    for key in gaps._COLUMNS:
+        assert analysis.column(key) == [r[key] for r in rows], key
+    columns = gaps.area_columns()
+    for col in columns:
+        for sort in (col.key, f"-{col.key}"):
+            order, used = gaps.area_order(analysis, sort, columns, "-gaps")
+            expected, same = gaps.sort_rows(rows, sort, columns, "-gaps")
+            assert (used, [rows[i]["pcode"] for i in order]) == (
+                same,
+                [r["pcode"] for r in expected],
+            )
+    values = gaps.map_values(analysis, "per_10k")
+    assert values == {r["pcode"]: r["per_10k"] for r in rows}
+
+
+@pytest.mark.parametrize("language", ["en", "uk", "pl"])
+def test_table_numbers_read_as_django_formats_them(language: str) -> None:
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from carenet.reporting.templatetags.reporting_tags import Numbers, figure, people
+
+    with translation.override(language):
+        numbers = Numbers()
+        for value in (0, 7, 999, 1000, 12345, 1234567, 12.5, 1234.5, None, "", "UA32", True):
+            assert numbers.figure(value) == figure(value), value
+        for value in (0, 4, 1000, 2_000_000, None):
+            assert numbers.people(value) == people(value), value
+        assert numbers.whole(1234567) == number_format(1234567, force_grouping=True)
+        assert numbers.whole(1234567) != "1234567"
