@@ -8,7 +8,8 @@ Every count passes `core.suppression`; a median or a share computed from a suppr
 blanked with it. Pathways with fewer referrals than the small-cell threshold, and those beyond
 the largest `limit`, are folded into one "other pathways" row, so that the table stays
 readable at national scale and no row is made only of suppressed cells. Medians are of the
-hours from sending counted in tenths of an hour (`rollup.tenths`).
+hours from sending, counted to the tenth of an hour below a day and to the hour from a day on
+(`rollup.tenths`).
 
 Where it is read from:
 
@@ -176,6 +177,8 @@ Rows = tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any]]
 def _from_rollup(scopes: list[str], by: str, limit: int) -> Rows:
     rollup.expire()  # people whose reporting consent ran out since the last read
     cells = PathwayCell.objects.filter(scope__in=scopes)
+    if len(scopes) == 1:  # the cells' own medians will do: leave the histograms
+        cells = cells.defer("to_acknowledge", "to_start")
     total = _cells_row(list(cells.filter(grouping="total")), "", "")
     chosen = _largest(cells.filter(grouping=by), len(scopes) > 1, limit)
     groups: dict[tuple[str, str], list[PathwayCell]] = defaultdict(list)
@@ -215,8 +218,11 @@ def _cells_row(cells: list[PathwayCell], origin: str, target: str) -> dict[str, 
     out: dict[str, Any] = {"from": origin, "to": target}
     for name in COUNTS:
         out[name] = sum(getattr(c, name) for c in cells)
-    ack = rollup.median_tenths(c.to_acknowledge for c in cells)
-    start = rollup.median_tenths(c.to_start for c in cells)
+    if len(cells) == 1:
+        ack, start = cells[0].median_to_acknowledge, cells[0].median_to_start
+    else:  # several scopes of one pathway: the median of their histograms together
+        ack = rollup.median_tenths(c.to_acknowledge for c in cells)
+        start = rollup.median_tenths(c.to_start for c in cells)
     out["median_hours_to_acknowledge"] = _hours(ack)
     out["median_hours_to_start"] = _hours(start)
     out["loops_closed_share"] = _share(out)
@@ -265,9 +271,14 @@ class _Median(Aggregate):
 
 
 class _Tenths(Func):
-    """An interval in tenths of an hour, rounded half up, as `rollup.tenths` counts it."""
+    """An interval in tenths of an hour, rounded as `rollup.tenths` rounds it."""
 
-    template = "FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 180000000) / 360000000)"
+    template = (
+        "CASE WHEN EXTRACT(EPOCH FROM (%(expressions)s)) < 86400 "
+        "THEN FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 180000000) / 360000000) "
+        "ELSE FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 1800000000) / 3600000000)"
+        " * 10 END"
+    )
     output_field = FloatField()
 
 
@@ -440,4 +451,7 @@ def _suppress(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _area_labels(codes: set[str]) -> dict[str, str]:
-    return {a.pcode: f"{a.name} ({a.pcode})" for a in AdminArea.objects.filter(pcode__in=codes)}
+    areas = AdminArea.objects.filter(pcode__in=codes).only(
+        "pcode", "name_en", "name_uk", "name_pl", "country"
+    )  # not the boundaries
+    return {a.pcode: f"{a.name} ({a.pcode})" for a in areas}

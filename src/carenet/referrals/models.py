@@ -525,7 +525,7 @@ class PathwayCell(models.Model):
     instead of every referral. `scope` is "*" (the network), "country:<sender's country>" or
     "region:<oblast / voivodeship P-code>"; `grouping` is "organisation" (keys are
     organisation ids), "layer", "area" (the region's P-code) or "total" (empty keys). The two
-    histograms count the hours from sending, in tenths of an hour, for the medians.
+    histograms count the hours from sending (`rollup.tenths`: value -> how many referrals).
     """
 
     scope = models.CharField(max_length=24)
@@ -543,6 +543,10 @@ class PathwayCell(models.Model):
     loops_closed = models.IntegerField(default=0)
     to_acknowledge = models.JSONField(default=dict, blank=True)
     to_start = models.JSONField(default=dict, blank=True)
+    # The medians of the two histograms (tenths of an hour), kept with them so that a read
+    # of one scope need not load the histograms.
+    median_to_acknowledge = models.FloatField(null=True, blank=True)
+    median_to_start = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [

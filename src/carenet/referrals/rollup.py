@@ -61,20 +61,27 @@ COUNTS = (
 GROUPINGS = ("organisation", "layer", "area", "total")
 NETWORK = "*"
 _HISTOGRAMS = ("to_acknowledge", "to_start")
-_TENTH = datetime.timedelta(minutes=6)
+_MEDIANS = ("median_to_acknowledge", "median_to_start")
+_MICRO = datetime.timedelta(microseconds=1)
+_TENTH = datetime.timedelta(minutes=6) // _MICRO
+_HOUR = datetime.timedelta(hours=1) // _MICRO
+_DAY = datetime.timedelta(days=1) // _MICRO
 _CHUNK = 200  # cells per locking statement
 
 Key = tuple[str, str, str, str]  # scope, grouping, origin, target
 
 
 def tenths(start: datetime.datetime | None, end: datetime.datetime | None) -> int | None:
-    """Time from `start` to `end` in tenths of an hour, rounded half up; None if either is
-    missing. The live metrics round the same way, so both give the same medians."""
+    """Time from `start` to `end` in tenths of an hour, rounded half up to a tenth below a
+    day and to a whole hour from a day on (a histogram then needs a few hundred values, not
+    thousands); None if either is missing. The metrics that count the referrals themselves
+    round the same way (`metrics._Tenths`), so both give the same medians."""
     if start is None or end is None:
         return None
-    micro = (end - start) // datetime.timedelta(microseconds=1)
-    step = _TENTH // datetime.timedelta(microseconds=1)
-    return (micro + step // 2) // step
+    micro = (end - start) // _MICRO
+    if micro < _DAY:
+        return (micro + _TENTH // 2) // _TENTH
+    return (micro + _HOUR // 2) // _HOUR * 10
 
 
 def region_of(path: str | None) -> str:
@@ -289,11 +296,14 @@ def _apply_chunk(keys: list[Key], deltas: dict[Key, _Delta]) -> None:
         for name, value in zip(COUNTS, delta.counts, strict=True):
             setattr(cell, name, getattr(cell, name) + value)
         for name in _HISTOGRAMS:
-            histogram = dict(getattr(cell, name))
-            for value, by in getattr(delta, name).items():
-                _bump(histogram, value, by)
-            setattr(cell, name, histogram)
-    PathwayCell.objects.bulk_update(cells, [*COUNTS, *_HISTOGRAMS])
+            changes = getattr(delta, name)
+            if changes:
+                histogram = dict(getattr(cell, name))
+                for value, by in changes.items():
+                    _bump(histogram, value, by)
+                setattr(cell, name, histogram)
+                setattr(cell, f"median_{name}", median_tenths([histogram]))
+    PathwayCell.objects.bulk_update(cells, [*COUNTS, *_HISTOGRAMS, *_MEDIANS])
 
 
 def _keys_q(keys: Iterable[Key]) -> Q:
@@ -382,6 +392,8 @@ def _cell(model: Any, key: Key, delta: _Delta) -> Any:
     for name, value in zip(COUNTS, delta.counts, strict=True):
         setattr(cell, name, value)
     cell.to_acknowledge, cell.to_start = delta.to_acknowledge, delta.to_start
+    cell.median_to_acknowledge = median_tenths([delta.to_acknowledge])
+    cell.median_to_start = median_tenths([delta.to_start])
     return cell
 
 

@@ -31,7 +31,13 @@ def cells() -> dict[tuple[str, ...], tuple[Any, ...]]:
     """The rollup as plain values, without the cells nothing is counted in any more."""
     out = {}
     for c in PathwayCell.objects.all():
-        values = (*(getattr(c, n) for n in rollup.COUNTS), c.to_acknowledge, c.to_start)
+        values = (
+            *(getattr(c, n) for n in rollup.COUNTS),
+            c.to_acknowledge,
+            c.to_start,
+            c.median_to_acknowledge,
+            c.median_to_start,
+        )
         if any(values):
             out[(c.scope, c.grouping, c.origin, c.target)] = values
     return out
@@ -220,10 +226,14 @@ def test_a_median_from_a_histogram_is_the_median(values: list[int]) -> None:
     assert rollup.median_tenths([{}]) is None
 
 
-def test_durations_are_counted_in_tenths_of_an_hour_rounded_half_up() -> None:
+def test_durations_count_in_tenths_of_an_hour_below_a_day_and_in_hours_beyond() -> None:
     sent = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     minutes = datetime.timedelta(minutes=1)
     assert rollup.tenths(sent, sent + 2 * minutes) == 0
     assert rollup.tenths(sent, sent + 3 * minutes) == 1
     assert rollup.tenths(sent, sent + 90 * minutes) == 15
+    assert rollup.tenths(sent, sent + 23 * 60 * minutes + 57 * minutes) == 240
+    # From a day on, to the whole hour: a histogram holds a few hundred values.
+    assert rollup.tenths(sent, sent + 30 * 60 * minutes + 29 * minutes) == 300
+    assert rollup.tenths(sent, sent + 30 * 60 * minutes + 30 * minutes) == 310
     assert rollup.tenths(sent, None) is None
