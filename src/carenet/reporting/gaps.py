@@ -249,12 +249,16 @@ class AreaAnalysis:
             sorted((c for c, k in counts.items() if k >= self.threshold), key=_code_order)
         )
 
+    @cached_property
+    def _higher_pcodes(self) -> frozenset[str]:
+        return frozenset(h["pcode"] for h in self.higher)
+
     def _higher_of(self, area: AdminArea) -> str:
         """The area's ancestors that have rows reported at their own P-code."""
         if not self.higher:
             return ""
-        pcodes = {h["pcode"] for h in self.higher}
-        return ", ".join(p for p in area.path.split("/")[: self.level - 1] if p in pcodes)
+        above = area.path.split("/")[: self.level - 1]
+        return ", ".join(p for p in above if p in self._higher_pcodes)
 
 
 def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> AreaAnalysis:

@@ -237,12 +237,12 @@ def row_delete(*, actor: User, row: ActivityReport) -> None:
 
 
 def _existing(organisation: Organisation, month: datetime.date) -> dict[str, tuple[str, int]]:
-    return {
-        key: (digest, pk)
-        for key, digest, pk in ActivityReport.objects.filter(
-            organisation=organisation, month=month
-        ).values_list("row_key", "content_hash", "id")
-    }
+    rows = (
+        ActivityReport.objects.filter(organisation=organisation, month=month)
+        .order_by()  # not the model's ordering: it joins activities and places to sort
+        .values_list("row_key", "content_hash", "id")
+    )
+    return {key: (digest, pk) for key, digest, pk in rows}
 
 
 # --- imports ----------------------------------------------------------------------------------
