@@ -144,7 +144,11 @@ class _FieldGroups:
         self.form = form
 
     def __getitem__(self, name: str) -> SafeString:
-        return field_group(self.form[name])
+        field = self.form[name]
+        if self.form.is_bound and (field.data not in (None, "", False) or field.errors):
+            return field_group(field)
+        # An empty field looks the same on every request (in one language).
+        return cast(SafeString, reference.kept(("group", name), lambda: field_group(field)))
 
 
 class _SharedFields(dict[str, forms.Field]):

@@ -10,6 +10,7 @@ loads write without signals, and other worker processes learn of a change that w
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,16 @@ def forget(*args: Any, **kwargs: Any) -> None:
     """Drop everything kept (also a signal receiver, hence the arguments)."""
     _kept.clear()
     _areas.clear()
+
+
+def kept(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """`build()`, kept under `key` in the active language: for what is made only from code
+    lists and interface text (the empty fields of the search form)."""
+    full_key = (*key, get_language() or "en")
+    found = _get(_kept, full_key)
+    if found is None:
+        found = _put(_kept, full_key, build())
+    return found
 
 
 def term_list(scheme: str) -> TermList:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from carenet.conftest import People
-from carenet.directory import services
+from carenet.directory import reference, services
 from carenet.directory.models import Service, Site, SiteKind
 from carenet.geo.models import AdminArea
 from carenet.taxonomy.models import Scheme, Term
@@ -208,3 +208,9 @@ def listing(
         "shelter": shelter,
         "shelter_service": shelter_service,
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_data() -> None:
+    """Each test starts without the code lists and areas an earlier test kept in memory."""
+    reference.forget()
