@@ -24,11 +24,11 @@ Where it is read from:
 from __future__ import annotations
 
 import datetime
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -45,9 +45,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation
@@ -177,13 +179,18 @@ Rows = tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any]]
 def _from_rollup(scopes: list[str], by: str, limit: int) -> Rows:
     rollup.expire()  # people whose reporting consent ran out since the last read
     cells = PathwayCell.objects.filter(scope__in=scopes)
-    if len(scopes) == 1:  # the cells' own medians will do: leave the histograms
-        cells = cells.defer("to_acknowledge", "to_start")
-    total = _cells_row(list(cells.filter(grouping="total")), "", "")
-    chosen = _largest(cells.filter(grouping=by), len(scopes) > 1, limit)
-    groups: dict[tuple[str, str], list[PathwayCell]] = defaultdict(list)
-    for cell in chosen:
-        groups[(cell.origin, cell.target)].append(cell)
+    summed = len(scopes) > 1
+    # One scope: each cell's own medians will do, the histograms stay in the database.
+    columns = [*_CELL_COLUMNS, *(("to_acknowledge", "to_start") if summed else ())]
+    wanted = Q(grouping="total") | _largest(cells, by, summed, limit)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    totals: list[dict[str, Any]] = []
+    for cell in cells.filter(wanted).values(*columns):
+        if cell["grouping"] == "total":
+            totals.append(cell)
+        else:
+            groups[(cell["origin"], cell["target"])].append(cell)
+    total = _cells_row(totals, "", "")
     names = _organisation_labels(groups) if by == "organisation" else {}
     rows = [
         _cells_row(group, names.get(a, a) or "—", names.get(b, b) or "—")
@@ -195,34 +202,45 @@ def _from_rollup(scopes: list[str], by: str, limit: int) -> Rows:
     return shown, other, total
 
 
-def _largest(cells: QuerySet[PathwayCell], summed: bool, limit: int) -> list[PathwayCell]:
+_CELL_COLUMNS = ("grouping", "origin", "target", *COUNTS, *rollup.MEDIANS)
+
+
+def _largest(cells: QuerySet[PathwayCell], by: str, summed: bool, limit: int) -> Q:
     """The cells of the `limit` largest pathways big enough to show, and of every pathway
     as large as the smallest of them (the order among equals is by name, decided later)."""
     if limit <= 0:
-        return []
+        return Q(pk__in=[])
     floor = max(min_cell(), 1)
-    if not summed:  # one scope: the index (scope, grouping, -sent) answers directly
-        big = cells.filter(sent__gte=floor)
-        nth = list(big.order_by("-sent").values_list("sent", flat=True)[limit - 1 : limit])
-        return list(big.filter(sent__gte=max([floor, *nth])))
-    sums = cells.values("origin", "target").annotate(n=Sum("sent")).filter(n__gte=floor)
-    nth = list(sums.order_by("-n").values_list("n", flat=True)[limit - 1 : limit])
-    keys = sums.filter(n__gte=max([floor, *nth])).values_list("origin", "target")
+    big = cells.filter(grouping=by, sent__gte=floor)
+    if not summed:
+        # One scope: the index (scope, grouping, -sent) finds the limit-th largest pathway,
+        # in the same statement that reads the cells.
+        nth = big.order_by("-sent").values("sent")[limit - 1 : limit]
+        return Q(grouping=by, sent__gte=Greatest(Value(floor), Coalesce(Subquery(nth), floor)))
+    sums = (
+        cells.filter(grouping=by)
+        .values("origin", "target")
+        .annotate(n=Sum("sent"))
+        .filter(n__gte=floor)
+    )
+    nth_sum = list(sums.order_by("-n").values_list("n", flat=True)[limit - 1 : limit])
+    keys = sums.filter(n__gte=max([floor, *nth_sum])).values_list("origin", "target")
     wanted = Q(pk__in=[])
     for origin, target in keys:
         wanted |= Q(origin=origin, target=target)
-    return list(cells.filter(wanted))
+    return wanted & Q(grouping=by)
 
 
-def _cells_row(cells: list[PathwayCell], origin: str, target: str) -> dict[str, Any]:
+def _cells_row(cells: list[dict[str, Any]], origin: str, target: str) -> dict[str, Any]:
     out: dict[str, Any] = {"from": origin, "to": target}
-    for name in COUNTS:
-        out[name] = sum(getattr(c, name) for c in cells)
     if len(cells) == 1:
-        ack, start = cells[0].median_to_acknowledge, cells[0].median_to_start
+        cell = cells[0]
+        out.update((name, cell[name]) for name in COUNTS)
+        ack, start = cell["median_to_acknowledge"], cell["median_to_start"]
     else:  # several scopes of one pathway: the median of their histograms together
-        ack = rollup.median_tenths(c.to_acknowledge for c in cells)
-        start = rollup.median_tenths(c.to_start for c in cells)
+        out.update((name, sum(c[name] for c in cells)) for name in COUNTS)
+        ack = rollup.median_tenths(c["to_acknowledge"] for c in cells)
+        start = rollup.median_tenths(c["to_start"] for c in cells)
     out["median_hours_to_acknowledge"] = _hours(ack)
     out["median_hours_to_start"] = _hours(start)
     out["loops_closed_share"] = _share(out)
@@ -325,11 +343,9 @@ def _in_database(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]],
 
 
 def _hours(value: float | None) -> float | None:
-    """Tenths of an hour -> hours, to one decimal, rounded half up."""
-    if value is None:
-        return None
-    hours = Decimal(repr(float(value))) / 10
-    return float(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """Tenths of an hour (a whole number, or a half from the median of an even count) ->
+    hours to one decimal, rounded half up."""
+    return None if value is None else math.floor(value + 0.5) / 10
 
 
 def _finish(row: dict[str, Any], origin: str, target: str) -> dict[str, Any]:
