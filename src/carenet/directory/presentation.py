@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -147,22 +147,25 @@ def result_list(rows: Sequence[ResultRow]) -> SafeString:
     value goes through `_esc` (the standard library's `html.escape`, as Django's `escape`
     without its lazy-string wrapper)."""
     url = service_url()
-    call = _esc(_("Call"))
+    # Translations and formats looked up once for the whole list, not once a row.
+    call, remote, free = _esc(_("Call")), _("By phone, online or a mobile team"), _("Free")
+    km, point = _("%(d)s km"), get_format("DECIMAL_SEPARATOR")
+    waiting: dict[int, tuple[str, str]] = {}
     items = []
     for r in rows:
-        if r.remote:
-            where = _("By phone, online or a mobile team")
-        else:
-            where = ", ".join(p for p in (r.site_name, r.address, r.city) if p)
+        place = ", ".join(p for p in (r.site_name, r.address, r.city) if p)
+        where = remote if r.remote else place
         badges: list[tuple[str, str]] = []
         if r.distance_km is not None:
-            badges.append((_("%(d)s km") % {"d": number_format(r.distance_km, 1)}, ""))
+            badges.append((km % {"d": f"{r.distance_km:.1f}".replace(".", point)}, ""))
         if r.layer:
             badges.append((r.layer, ""))
         if r.free:
-            badges.append((_("Free"), " ok"))
+            badges.append((free, " ok"))
         if r.waiting_days is not None:
-            badges.append(_waiting(r.waiting_days))
+            if r.waiting_days not in waiting:
+                waiting[r.waiting_days] = _waiting(r.waiting_days)
+            badges.append(waiting[r.waiting_days])
         badge_html = "".join(f'<span class="badge{k}">{_esc(t)}</span>' for t, k in badges)
         phone = (
             f'<p><a href="tel:{_esc(r.phone.replace(" ", ""))}">{call} {_esc(r.phone)}</a></p>'

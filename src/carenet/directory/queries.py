@@ -180,8 +180,7 @@ class ResultRow:
         return not self.site_name
 
 
-def _pick(values: dict[str, Any], prefix: str) -> str:
-    lang = (get_language() or "en")[:2]
+def _pick(values: dict[str, Any], prefix: str, lang: str) -> str:
     for suffix in (lang, "en", "uk", "pl"):
         if values.get(f"{prefix}_{suffix}"):
             return str(values[f"{prefix}_{suffix}"])
@@ -192,14 +191,15 @@ def search_rows(filters: Filters, *, limit: int = 20, offset: int = 0) -> list[R
     """The public search: like `search`, with the shown values read in one more query."""
     rows = _best(filters, limit, offset)
     details = {d["id"]: d for d in _display_values([r["id"] for r in rows])}
+    lang = (get_language() or "en")[:2]
     results = []
     for row in rows:
         d = details[row["id"]]
         waiting = row["waiting_days"]
         results.append(ResultRow(
-            service_uuid=_as_uuid(d["uuid"]), name=_pick(d, "name"),
-            organisation=d["organisation"], layer=_pick(d, "layer"), free=bool(d["free"]),
-            phone=d["phone"] or d["site_phone"] or "", site_name=_pick(d, "site"),
+            service_uuid=_as_uuid(d["uuid"]), name=_pick(d, "name", lang),
+            organisation=d["organisation"], layer=_pick(d, "layer", lang), free=bool(d["free"]),
+            phone=d["phone"] or d["site_phone"] or "", site_name=_pick(d, "site", lang),
             address=d["address"] or "", city=d["city"] or "", lat=row["lat"], lon=row["lon"],
             distance_km=row.get("distance_km"),
             waiting_days=None if waiting == UNKNOWN_WAIT else waiting,

@@ -1,5 +1,6 @@
 """Pages: who reaches them, what they show, and what they never show."""
 
+import re
 from typing import Any
 
 import pytest
@@ -234,10 +235,10 @@ def test_a_chosen_filter_is_shown_chosen_only_in_its_own_request(listing: dict) 
     client = client_for(None)
     chosen = client.get("/services/", {"layer": "4", "near": "on"}).content.decode()
     assert '<option value="4" selected>' in chosen
-    assert 'name="near" type="checkbox" checked' in chosen
+    assert re.search(r'<input[^>]* name="near"[^>]* checked', chosen)
     plain = client.get("/services/", {"q": "cbt"}).content.decode()
     assert '<option value="4" selected>' not in plain and "checked" not in plain
-    assert 'name="q" type="search" value="cbt"' in plain
+    assert re.search(r'<input[^>]* name="q" value="cbt"', plain)
 
 
 def test_search_form_help_is_tied_to_its_field(listing: dict) -> None:
