@@ -269,7 +269,9 @@ def production_env() -> dict[str, str]:
     return env
 
 
-def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def start_gunicorn(
+    workers: int, worker_class: str = "sync", threads: int = 1
+) -> tuple[subprocess.Popen[bytes], int]:
     env = production_env()
     subprocess.run(
         [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -288,7 +290,9 @@ def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
             "--workers",
             str(workers),
             "--worker-class",
-            "sync",
+            worker_class,
+            "--threads",
+            str(threads),
             "--keep-alive",
             "30",
             "--log-level",
