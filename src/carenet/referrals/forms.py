@@ -74,6 +74,25 @@ class ClientForm(forms.Form):
         super().__init__(*args, **kwargs)
         _set_choices(self, "languages", term_choices("language"))
 
+    @staticmethod
+    def initial_for(client: Any) -> dict[str, Any]:
+        """The form's values for an existing client (the edit page)."""
+        born = None
+        if client.date_of_birth:
+            try:
+                born = datetime.date.fromisoformat(client.date_of_birth)
+            except ValueError:
+                born = None
+        return {
+            "age_band": client.age_band,
+            "sex": client.sex,
+            "languages": client.languages,
+            "area": client.area.pcode if client.area else "",
+            "name": client.name,
+            "phone": client.phone,
+            "date_of_birth": born,
+        }
+
     def clean_area(self) -> AdminArea | None:
         from carenet.geo.queries import UnknownPCode, area_by_pcode
 

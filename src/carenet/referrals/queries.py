@@ -112,6 +112,13 @@ def client_to_handle(user: Viewer, uuid: Any, action: str = "referral.handle") -
     return client
 
 
+def open_client_to_handle(user: Viewer, uuid: Any, request: HttpRequest | None = None) -> Client:
+    """`client_to_handle`, audited as a view (the edit form shows the identifying fields)."""
+    client = client_to_handle(user, uuid)
+    audit.record(AuditAction.VIEW, actor=_user(user), obj=client, request=request)
+    return client
+
+
 def open_client(user: Viewer, uuid: Any, request: HttpRequest | None = None) -> Client:
     """`client_for_user`, audited as a view of a sensitive record."""
     client = client_for_user(user, uuid)

@@ -111,6 +111,9 @@ def _require(actor: Actor, action: str, organisation: Organisation | None) -> No
 # --- clients ---------------------------------------------------------------------------------
 
 
+IDENTIFYING_FIELDS = ("name", "phone", "date_of_birth")
+
+
 @transaction.atomic
 def client_register(
     *,
@@ -126,12 +129,100 @@ def client_register(
 ) -> Client:
     """Register a client of `organisation` with a new pseudonymous code."""
     _require(actor, "referral.handle", organisation)
+    fields = {
+        "organisation": organisation,
+        "registered_by": _user(actor),
+        **_client_fields(age_band, sex, languages, area, name, phone, date_of_birth),
+    }
+    client = _create_with_code(Client, new_client_code, fields)
+    given = [k for k in ("name", "phone", "date_of_birth", "area", "languages") if fields[k]]
+    audit.record(AuditAction.CREATE, actor=_user(actor), obj=client, changes=["code", *given])
+    logger.info("client registered client=%s organisation=%s", client.uuid, organisation.pk)
+    return client
+
+
+@transaction.atomic
+def client_update(
+    *,
+    actor: Actor,
+    client: Client,
+    age_band: str,
+    sex: str = Sex.UNKNOWN,
+    languages: Iterable[str] = (),
+    area: AdminArea | None = None,
+    name: str = "",
+    phone: str = "",
+    date_of_birth: datetime.date | None = None,
+) -> Client:
+    """Correct a client's details: the minimum data and the optional identifying fields (an
+    empty value clears one). The code never changes; the audit entry names the fields that
+    changed, never their values."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _require(actor, "referral.handle", client.organisation)
+    fields = _client_fields(age_band, sex, languages, area, name, phone, date_of_birth)
+    changed = [k for k, v in fields.items() if getattr(client, k) != v]
+    if not changed:
+        return client
+    for key in changed:
+        setattr(client, key, fields[key])
+    client.save(update_fields=[*changed, "updated_at"])
+    audit.record(AuditAction.UPDATE, actor=_user(actor), obj=client, changes=changed)
+    logger.info("client updated client=%s", client.uuid)
+    return client
+
+
+@transaction.atomic
+def client_erase(*, actor: Actor, client: Client) -> Client:
+    """Right to erasure: wipe the person's name, phone and date of birth for good.
+
+    The pseudonymous code, the minimum data, the consents and the referrals stay, so counts
+    and the two organisations' record of care remain; nobody can link them to the person any
+    more. Refused while a referral of the person is open (sent and not closed): the receiver
+    may still need to reach them; cancel it first, or wait until it is closed. Organisation
+    admins only (`referral.manage`): it cannot be undone.
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _require(actor, "referral.manage", client.organisation)
+    if Referral.objects.filter(client=client, status__in=OPEN_SENT).exists():
+        raise InvalidReferral(
+            _(
+                "This person has an open referral. Cancel it, or wait until it is closed, "
+                "then erase their details."
+            )
+        )
+    wiped = [f for f in IDENTIFYING_FIELDS if getattr(client, f)]
+    if not wiped:
+        raise InvalidReferral(_("There are no identifying details to erase."))
+    for name in IDENTIFYING_FIELDS:
+        setattr(client, name, "")
+    client.erased_at, client.erased_by = timezone.now(), _user(actor)
+    client.save(update_fields=[*IDENTIFYING_FIELDS, "erased_at", "erased_by", "updated_at"])
+    audit.record(
+        AuditAction.DELETE,
+        actor=_user(actor),
+        obj=client,
+        changes=[*wiped, "erased_at"],
+        detail="identifying fields erased; code, minimum data and referrals kept",
+    )
+    logger.info("client identifying fields erased client=%s", client.uuid)
+    return client
+
+
+def _client_fields(
+    age_band: str,
+    sex: str,
+    languages: Iterable[str],
+    area: AdminArea | None,
+    name: str,
+    phone: str,
+    date_of_birth: datetime.date | None,
+) -> dict[str, Any]:
+    """The client's own fields as stored, or InvalidReferral."""
     if age_band not in AgeBand.values or sex not in Sex.values:
         raise InvalidReferral(_("Choose an age band and a sex from the lists."))
     if date_of_birth and date_of_birth > timezone.localdate():
         raise InvalidReferral(_("The date of birth is in the future."))
-    fields = {
-        "organisation": organisation,
+    return {
         "age_band": age_band,
         "sex": sex,
         "languages": sorted(set(languages)),
@@ -139,13 +230,7 @@ def client_register(
         "name": name.strip(),
         "phone": phone.strip(),
         "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
-        "registered_by": _user(actor),
     }
-    client = _create_with_code(Client, new_client_code, fields)
-    given = [k for k in ("name", "phone", "date_of_birth", "area", "languages") if fields[k]]
-    audit.record(AuditAction.CREATE, actor=_user(actor), obj=client, changes=["code", *given])
-    logger.info("client registered client=%s organisation=%s", client.uuid, organisation.pk)
-    return client
 
 
 def _create_with_code(model: type[Any], make_code: Any, fields: dict[str, Any]) -> Any:

@@ -136,6 +136,43 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def client_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Correct a client's details (its organisation's members who handle referrals)."""
+    if request.method == "POST":
+        client = queries.client_to_handle(request.user, uuid)
+    else:
+        client = queries.open_client_to_handle(request.user, uuid, request)
+    form = forms.ClientForm(request.POST or None, initial=forms.ClientForm.initial_for(client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(actor=request.user, client=client, **form.cleaned_data)
+        except services.ReferralError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Client %(code)s updated.") % {"code": client.code})
+            return redirect("referrals:client", uuid=client.uuid)
+    return render(request, "referrals/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+def client_erase(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Right to erasure: confirm, then wipe the identifying fields (organisation admins)."""
+    client = queries.client_to_handle(request.user, uuid, "referral.manage")
+    if request.method == "POST":
+        try:
+            services.client_erase(actor=request.user, client=client)
+        except services.ReferralError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The identifying details of %(code)s are erased.") % {"code": client.code},
+            )
+            return redirect("referrals:client", uuid=client.uuid)
+    return render(request, "referrals/client_erase.html", {"client": client})
+
+
+@login_required
 @require_GET
 def client_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     client = queries.open_client(request.user, uuid, request)
@@ -149,6 +186,7 @@ def client_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "can_handle": permissions.acts_for(
                 request.user, "referral.handle", client.organisation
             ),
+            "can_erase": permissions.acts_for(request.user, "referral.manage", client.organisation),
             "now": timezone.now(),
         },
     )
