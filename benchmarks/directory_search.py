@@ -1,7 +1,8 @@
 """Benchmark: the public directory search at national scale on PostgreSQL.
 
     .venv/bin/python benchmarks/directory_search.py [--requests 400] [--clients 8]
-                                                   [--workers 5] [--http-requests 800]
+        [--http-requests 800] [--workers 5] [--worker-class sync|gthread] [--threads 1]
+        [--matches 300] [--build-only]
 
 Builds (once; reused while the database holds it) every Ukrainian hromada and Polish gmina,
 the code lists, 2,000 demo organisations and the national demo directory (over 100,000
@@ -9,13 +10,25 @@ services at over 150,000 service-site pairs), then prints for a mix of public se
 (half text + area + language + layer, half "near me" from a point):
 
 * median and p95 per request through the whole Django stack, in-process (test client);
-* the same over HTTP against gunicorn on loopback with 8 concurrent keep-alive clients,
-  and the requests per second;
 * the ratio of the page's median to the median of the bare SQL the search engine runs for
-  the same requests, measured in the same run;
+  the same requests, measured in the same run (the very statements, captured once and
+  replayed through a raw cursor);
+* `match_services` as referral suggestions call it (nearest to a hromada, with an activity,
+  layer, language, age and sex), and its bare SQL;
+* the same public searches over HTTP against gunicorn on loopback with 8 concurrent clients,
+  and the requests per second;
 * the first load of the search page: bytes transferred (compressed) for HTML, CSS and JS.
 
 Goals: p95 <= 100 ms, ratio <= 3, first load <= 60 KB.
+
+Gunicorn: by default 2 x CPUs + 1 sync workers (5 on 2 cores), gunicorn's own advice for
+CPU-bound work, and what measured best here. A sync worker serves one request at a time and
+closes the connection after it (no keep-alive), so each client connects anew; the clients
+wait in the listen queue while all workers are busy. `--worker-class gthread --threads 4`
+with one or two workers keeps connections alive; on 2 cores it measured about the same.
+A timed run should hold the machine's benchmark lock:
+`flock /tmp/carenet-bench.lock .venv/bin/python benchmarks/directory_search.py`
+(`--build-only` first, without the lock: building takes about 15 minutes).
 
 Database: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/carenet_directory_bench
 (created when missing).
@@ -242,6 +255,59 @@ def bare_sql(requests: list[dict[str, str]]) -> dict[str, list[float]]:
     return times
 
 
+def referral_style(n: int, rng: random.Random) -> tuple[list[float], list[float]]:
+    """`match_services` as referral suggestions call it: nearest to a hromada's centre, with
+    an activity and/or a layer offered in the directory, the person's language, age and sex,
+    leaving out the referring organisation; and the bare SQL of the same calls."""
+    from django.test.utils import CaptureQueriesContext
+
+    from carenet.accounts.models import Organisation
+    from carenet.directory import queries
+    from carenet.directory.models import SearchEntry
+    from carenet.geo.models import AdminArea
+
+    areas = list(AdminArea.objects.filter(level=3, lat__isnull=False).order_by("pk"))
+    orgs = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+    offered = list(
+        SearchEntry.objects.exclude(activities="")
+        .order_by("pk")
+        .values_list("layer", "activities")[:20000]
+    )
+    calls = []
+    for _ in range(n):
+        area, (layer, activities) = rng.choice(areas), rng.choice(offered)
+        kind = rng.random()
+        calls.append(
+            {
+                "activity_codes": [rng.choice([a for a in activities.split("|") if a])]
+                if kind < 0.8
+                else [],
+                "layer": layer if kind >= 0.4 else None,
+                "language": "uk" if area.country == "UA" else rng.choice(("pl", "uk")),
+                "age": rng.choice((None, 8, 15, 30, 70)),
+                "sex": rng.choice((None, "female", "male")),
+                "near": (area.lat, area.lon),
+                "exclude_organisation": rng.choice(orgs),
+            }
+        )
+    for call in calls[:10]:
+        queries.match_services(**call)
+    ours, bare = [], []
+    for call in calls:
+        with CaptureQueriesContext(connection) as captured:
+            queries.match_services(**call)
+        started = time.perf_counter()
+        queries.match_services(**call)
+        ours.append((time.perf_counter() - started) * 1000)
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            for query in captured.captured_queries:
+                cursor.execute(query["sql"])
+                cursor.fetchall()
+            bare.append((time.perf_counter() - started) * 1000)
+    return ours, bare
+
+
 # --- over HTTP ------------------------------------------------------------------------------
 
 
@@ -385,6 +451,9 @@ def main() -> None:
     parser.add_argument("--http-requests", type=int, default=800)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
+    parser.add_argument("--matches", type=int, default=300, help="referral-style searches")
     parser.add_argument(
         "--build-only", action="store_true", help="build the database and stop (no timing)"
     )
@@ -410,8 +479,13 @@ def main() -> None:
             f"{statistics.median(page[kind]) / statistics.median(sql[kind]):.2f}"
         )
     print(f"  page without a search (form only): {summary(page['empty'])}")
+    matched, matched_sql = referral_style(args.matches, random.Random(1))
+    print(
+        f"\nmatch_services near a hromada with referral filters, {args.matches} searches:\n"
+        f"  call {summary(matched)}\n  SQL  {summary(matched_sql)}"
+    )
     connection.close()
-    proc, port = start_gunicorn(args.workers)
+    proc, port = start_gunicorn(args.workers, args.worker_class, args.threads)
     try:
         latencies, rate = over_http(port, requests, args.clients, args.http_requests)
         weights = first_load(port)
@@ -419,8 +493,9 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=30)
     print(
-        f"\nHTTP: gunicorn {args.workers} sync workers on loopback, {args.clients} "
-        f"concurrent keep-alive clients, {args.http_requests} requests:"
+        f"\nHTTP: gunicorn {args.workers} {args.worker_class} workers"
+        f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''} on loopback, "
+        f"{args.clients} concurrent clients, {args.http_requests} requests:"
     )
     print(f"  {summary(latencies)}   {rate:.0f} requests/s")
     print("\nfirst load of /services/ (bytes transferred):")
