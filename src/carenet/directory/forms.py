@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -149,6 +150,16 @@ class _FieldGroups:
         return cast(SafeString, reference.kept(("group", name), lambda: field_group(field)))
 
 
+_MARK = "\x00"  # cannot occur in template output: escaping leaves it, text never holds it
+
+
+def _search_form_parts() -> list[str]:
+    names = ("errors", "hidden", "open")
+    groups = {name: f"{_MARK}{name}{_MARK}" for name in SearchForm.base_fields}
+    context = {"groups": groups, **{name: f"{_MARK}{name}{_MARK}" for name in names}}
+    return render_to_string("directory/_search_form.html", context).split(_MARK)
+
+
 class _SharedFields(dict[str, forms.Field]):
     """The search form's fields, shared by every instance instead of deep-copied per
     request: the form never changes them (copying 15 fields is a third of its cost)."""
@@ -228,6 +239,25 @@ class SearchForm(forms.Form):
     @property
     def groups(self) -> _FieldGroups:
         return _FieldGroups(self)
+
+    @property
+    def html(self) -> SafeString:
+        """The whole form (`_search_form.html`): its frame is rendered once per language,
+        with a marker where each field goes, and the fields are put in per request."""
+        parts = cast(list[str], reference.kept(("search-form",), _search_form_parts))
+        fill = {
+            "errors": str(self.non_field_errors()) if self.is_bound else "",
+            "hidden": str(self["lat"]) + str(self["lon"]),
+            "open": " open" if self.is_bound and not self.is_empty() else "",
+        }
+        groups = self.groups
+        # parts alternate: frame, marker name, frame, ... (the frame is safe template output)
+        return mark_safe(  # noqa: S308 - template output and field groups, both escaped
+            "".join(
+                part if i % 2 == 0 else fill[part] if part in fill else groups[part]
+                for i, part in enumerate(parts)
+            )
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

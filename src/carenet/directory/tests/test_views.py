@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 
 from carenet.conftest import People, assert_access, client_for
 from carenet.core.models import AuditEntry
@@ -239,6 +241,18 @@ def test_a_chosen_filter_is_shown_chosen_only_in_its_own_request(listing: dict) 
     plain = client.get("/services/", {"q": "cbt"}).content.decode()
     assert '<option value="4" selected>' not in plain and "checked" not in plain
     assert re.search(r'<input[^>]* name="q" value="cbt"', plain)
+
+
+def test_the_search_form_speaks_the_language_of_each_request(listing: dict) -> None:
+    client = client_for(None)
+    with translation.override("uk"):
+        heading, search = gettext("Find a service"), gettext("Search")
+    assert heading != "Find a service"
+    assert "<h1>Find a service</h1>" in client.get("/services/").content.decode()
+    page = client.get("/services/", {"q": "cbt"}, headers={"accept-language": "uk"})
+    assert f"<h1>{heading}</h1>" in page.content.decode()
+    assert f'<button type="submit">{search}</button>' in page.content.decode()
+    assert "<h1>Find a service</h1>" in client.get("/services/").content.decode()
 
 
 def test_search_form_help_is_tied_to_its_field(listing: dict) -> None:
