@@ -251,7 +251,9 @@ def _organisation_labels(groups: Iterable[tuple[str, str]]) -> dict[str, str]:
     ids = {int(k) for pair in groups for k in pair if k}
     return {
         str(pk): acronym
-        for pk, acronym in Organisation.objects.filter(pk__in=ids).values_list("pk", "acronym")
+        for pk, acronym in Organisation.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "acronym")
     }
 
 

@@ -222,7 +222,9 @@ def expire(today: datetime.date | None = None) -> int:
     One indexed lookup when nothing is due, so the metrics run it before each read.
     """
     today = today or timezone.localdate()
-    due = list(Client.objects.filter(reports_until__lt=today).values_list("pk", flat=True))
+    due = list(
+        Client.objects.filter(reports_until__lt=today).order_by().values_list("pk", flat=True)
+    )
     if due:
         with transaction.atomic():
             for pk in due:

@@ -237,3 +237,20 @@ def test_durations_count_in_tenths_of_an_hour_below_a_day_and_in_hours_beyond() 
     assert rollup.tenths(sent, sent + 30 * 60 * minutes + 29 * minutes) == 300
     assert rollup.tenths(sent, sent + 30 * 60 * minutes + 30 * minutes) == 310
     assert rollup.tenths(sent, None) is None
+
+
+def test_the_metrics_page_reads_a_few_statements_whatever_the_pathways(
+    world: World, settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.urls import reverse
+
+    from carenet.conftest import client_for
+
+    settings.CARENET_MIN_CELL = 1
+    network(world)
+    page = client_for(world.people.coordinator)
+    page.get(reverse("referrals:metrics"))  # warm the session
+    for by in ("organisation", "layer", "area"):
+        with django_assert_max_num_queries(9):
+            response = page.get(reverse("referrals:metrics"), {"by": by})
+        assert response.status_code == 200 and "All pathways" in response.content.decode()
