@@ -106,6 +106,19 @@ def test_nearest_first_is_exact_over_many_sites(
         assert [m.distance_km for m in found] == pytest.approx(by_distance[:7], abs=0.01)
 
 
+def test_nearest_first_looks_further_than_the_walk_when_few_entries_fit(
+    people: People, located_areas: dict, terms: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(6):
+        site = make_site(people.org_a, located_areas["irpin"], name_en=f"Near {i}")
+        make_service(people.org_a, terms, sites=[site], name_en=f"Near {i}", layer="2")
+    far = make_site(people.org_b, located_areas["lviv"], name_en="Far")
+    make_service(people.org_b, terms, sites=[far], name_en="Far away", layer="4")
+    monkeypatch.setattr(queries, "NEAREST_WALK", 3)  # the walk ends before "Far away"
+    assert names(queries.match_services(near=KYIV, layer="4")) == ["Far away"]
+    assert len(queries.match_services(near=KYIV, layer="2", limit=4)) == 4
+
+
 def test_area_filter_works_at_every_level(listing: dict, located_areas: dict) -> None:
     for key in ("kyiv_obl", "bucha", "irpin"):
         assert names(queries.match_services(area=located_areas[key])) == ["Self-Help Plus groups"]
@@ -206,9 +219,9 @@ def test_it_runs_a_fixed_number_of_queries(listing: dict) -> None:
     with CaptureQueriesContext(connection) as ctx:
         found = queries.match_services(near=KYIV, text="групи", language="uk")
         [m.service.organisation.name for m in found]
-    # nearest first is one query on PostgreSQL (one per bounding box tried elsewhere), then
-    # services and sites in one query each
-    most = 3 if connection.vendor == "postgresql" else len(queries.RADII_KM) + 2
+    # nearest first is one query on PostgreSQL, two when few entries fit (one per bounding box
+    # tried elsewhere), then services and sites in one query each
+    most = 4 if connection.vendor == "postgresql" else len(queries.RADII_KM) + 2
     assert found and len(ctx.captured_queries) <= most
 
 
