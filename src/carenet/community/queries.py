@@ -117,14 +117,13 @@ def organisations_to_record_for(user: AnyUser) -> QuerySet[Organisation]:
 
 
 def may_use_community_app(user: AnyUser) -> bool:
-    """Members of an organisation and coordinators (also those limited to an area, for
-    whom `can` without an area says no) use the community pages."""
-    return permissions.is_coordinator(user) or permissions.can(user, VIEW)
+    """Members of an organisation and coordinators (also those limited to an area)."""
+    return permissions.can_somewhere(user, VIEW)
 
 
 def may_record_somewhere(user: AnyUser) -> bool:
     """Whether to offer the "record" forms at all; each record is then checked."""
-    return permissions.is_coordinator(user) or permissions.can(user, EDIT)
+    return permissions.can_somewhere(user, EDIT)
 
 
 # --- readiness assessments -----------------------------------------------------------------

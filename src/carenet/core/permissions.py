@@ -157,7 +157,10 @@ def can(
 ) -> bool:
     """May `user` do `action` for `organisation` (and/or in `area`)?
 
-    Without an organisation, the question is whether the user may do it anywhere.
+    With neither, the question is whether the user may do it across the network: yes for a
+    member whose role in some organisation allows it and for a coordinator of the whole
+    network (or of a country), no for a coordinator limited to an area, who may not, say,
+    lock a period for everyone. Menus and index pages ask `can_somewhere` instead.
     """
     scope = scope_of(user)
     if scope.superuser:
@@ -168,6 +171,17 @@ def can(
     if organisation is None:
         return any(role in allowed for role in scope.roles.values())
     return scope.roles.get(organisation.pk) in allowed
+
+
+def can_somewhere(user: User | AnonymousUser | None, action: str) -> bool:
+    """May `user` do `action` for at least one organisation or area? For menus and index
+    pages, which then show only what `filter_for` (or `can` per record) lets through."""
+    scope = scope_of(user)
+    return (
+        scope.superuser
+        or (action in NETWORK_ACTIONS and scope.is_coordinator)
+        or bool(scope.orgs_for(action))
+    )
 
 
 def acts_for(

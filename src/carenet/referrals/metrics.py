@@ -88,7 +88,7 @@ _KEY_FIELDS = {
 
 def may_see_metrics(user: User | AnonymousUser | None) -> bool:
     """Coordinators (of the network or an area) and superusers."""
-    return permissions.can(user, "referral.metrics") or permissions.is_coordinator(user)
+    return permissions.can_somewhere(user, "referral.metrics")
 
 
 def counted_referrals(user: User | AnonymousUser | None) -> QuerySet[Referral]:

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 
 from carenet.core import permissions
 from carenet.core.nav import NavItem
-from carenet.reporting import months, queries
+from carenet.reporting import months
 
 
 def items(request: HttpRequest) -> list[NavItem]:
     user = request.user
     out: list[NavItem] = []
     org = getattr(request, "acting_organisation", None)
-    coordinator = queries.may(user, "reporting.validate")
+    coordinator = permissions.can_somewhere(user, "reporting.validate")
     if coordinator or (org is not None and permissions.can(user, "reporting.view", org)):
         out.append(
             NavItem(
@@ -34,7 +34,7 @@ def items(request: HttpRequest) -> list[NavItem]:
                 in_menu=False,
             )
         )
-    if queries.may(user, "gaps.view"):
+    if permissions.can_somewhere(user, "gaps.view"):
         out.append(
             NavItem(
                 _("Gap analysis"),

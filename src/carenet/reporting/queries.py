@@ -46,19 +46,6 @@ def as_uuid(value: Any) -> uuid_lib.UUID:
         raise Http404 from exc
 
 
-def coordinator_areas(user: AnyUser) -> list[AdminArea]:
-    """The areas an area-limited coordinator is limited to."""
-    paths = [p for p in permissions.scope_of(user).coordinator_paths if p]
-    return list(AdminArea.objects.filter(path__in=paths)) if paths else []
-
-
-def may(user: AnyUser, action: str) -> bool:
-    """May `user` do `action` anywhere at all, including in the area they coordinate?"""
-    if permissions.can(user, action):
-        return True
-    return any(permissions.can(user, action, area=a) for a in coordinator_areas(user))
-
-
 # --- organisations, periods and rows ----------------------------------------------------------
 
 

@@ -56,7 +56,7 @@ def _period_url(org: Organisation, month: datetime.date) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     org = getattr(request, "acting_organisation", None)
     own = org if org and permissions.can(_user(request), "reporting.view", org) else None
-    coordinator = queries.may(_user(request), "reporting.validate")
+    coordinator = permissions.can_somewhere(_user(request), "reporting.validate")
     if own is None and not coordinator:
         raise Http404
     return render(
@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_edit": bool(own and permissions.can(_user(request), "reporting.edit", own)),
             "coordinator": coordinator,
             "recent_months": months.recent(6),
-            "can_gaps": queries.may(_user(request), "gaps.view"),
+            "can_gaps": permissions.can_somewhere(_user(request), "gaps.view"),
         },
     )
 
@@ -346,7 +346,7 @@ def _suffix(fmt: str) -> str:
 
 @login_required
 def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
-    if not queries.may(_user(request), "reporting.validate"):
+    if not permissions.can_somewhere(_user(request), "reporting.validate"):
         raise Http404
     rows = queries.month_overview(_user(request), month)
     show = request.GET.get("show", "missing")
@@ -406,7 +406,7 @@ def _gap_params(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def gaps_areas(request: HttpRequest) -> HttpResponse:
-    if not queries.may(_user(request), "gaps.view"):
+    if not permissions.can_somewhere(_user(request), "gaps.view"):
         raise Http404
     params = _gap_params(request)
     analysis = gaps.area_analysis(_user(request), **params)
@@ -451,7 +451,7 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def gaps_activities(request: HttpRequest) -> HttpResponse:
-    if not queries.may(_user(request), "gaps.view"):
+    if not permissions.can_somewhere(_user(request), "gaps.view"):
         raise Http404
     params = _gap_params(request)
     columns = gaps.activity_columns()
@@ -488,7 +488,7 @@ def gaps_activities(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def needs(request: HttpRequest) -> HttpResponse:
-    if not queries.may(_user(request), "reporting.validate"):
+    if not permissions.can_somewhere(_user(request), "reporting.validate"):
         raise Http404
     form = NeedsForm(request.POST or None, request.FILES or None)
     errors: list[dict[str, Any]] = []

@@ -89,6 +89,18 @@ def test_area_limited_coordinator_reaches_only_their_subtree(people, areas):
     )
 
 
+def test_an_area_limited_coordinator_acts_somewhere_but_not_network_wide(people):
+    limited = people.oblast_coordinator
+    assert permissions.can_somewhere(limited, "gaps.view")
+    assert permissions.can_somewhere(limited, "referral.metrics")
+    assert not permissions.can(limited, "reporting.lock")  # locking is for the whole network
+    assert permissions.can(people.coordinator, "reporting.lock")
+    assert not permissions.can_somewhere(limited, "referral.view")  # never client data
+    assert permissions.can_somewhere(people.practitioner, "referral.view")
+    assert not permissions.can_somewhere(people.viewer, "reporting.edit")
+    assert not permissions.can_somewhere(None, "directory.view")
+
+
 def test_network_coordinator_is_not_an_organisation_member(people):
     # Coordinators validate reports; they never reach client data.
     assert not permissions.can(people.coordinator, "referral.view", people.org_a)
