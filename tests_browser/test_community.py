@@ -28,19 +28,19 @@ def kyiv(transactional_db: None, settings: Any) -> dict[str, Any]:
         pcode="UA32", level=1, path="UA32/", country="UA", boundary_set=ua, name_en="Kyivska"
     )
     raion = AdminArea.objects.create(
-        pcode="UA3210",
+        pcode="UA3208",
         level=2,
         parent=oblast,
-        path="UA32/UA3210/",
+        path="UA32/UA3208/",
         country="UA",
         boundary_set=ua,
         name_en="Buchanskyi",
     )
     irpin = AdminArea.objects.create(
-        pcode="UA3210007",
+        pcode="UA3208015",
         level=3,
         parent=raion,
-        path="UA32/UA3210/UA3210007/",
+        path="UA32/UA3208/UA3208015/",
         country="UA",
         boundary_set=ua,
         name_en="Irpinska",
@@ -64,7 +64,7 @@ def test_a_coordinator_records_an_assessment_and_moves_a_community_on(
     page.goto(page.base + "/communities/")
     page.get_by_role("link", name="Readiness assessment", exact=True).click()
 
-    page.get_by_label("Community").fill("UA3210007")
+    page.get_by_label("Community").fill("UA3208015")
     page.get_by_label("Issue").fill("Opening a psychosocial support space")
     page.get_by_label("Date of the assessment").fill("2026-03-02")
     page.get_by_role("button", name="Save and add interviews").click()

@@ -48,12 +48,12 @@ def directory(transactional_db: None) -> dict[str, Any]:
     load_all()
     ua = BoundarySet.objects.create(country="UA", version="browser-test")
     kyiv_obl = _area(ua, "UA32", None, "Kyivska", "Київська", 50.3, 30.5)
-    bucha = _area(ua, "UA3210", kyiv_obl, "Buchanskyi", "Бучанський")
-    irpin = _area(ua, "UA3210007", bucha, "Irpinska", "Ірпінська", 50.52, 30.25)
+    bucha = _area(ua, "UA3208", kyiv_obl, "Buchanskyi", "Бучанський")
+    irpin = _area(ua, "UA3208015", bucha, "Irpinska", "Ірпінська", 50.52, 30.25)
     lviv_obl = _area(ua, "UA46", None, "Lvivska", "Львівська", 49.8, 24.0)
     lviv = _area(
         ua,
-        "UA4606017",
+        "UA4606025",
         _area(ua, "UA4606", lviv_obl, "Lvivskyi", "Львівський"),
         "Lvivska",
         "Львівська",

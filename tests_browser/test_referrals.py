@@ -35,19 +35,19 @@ def network(transactional_db: None, settings: Any) -> dict[str, Any]:
         pcode="UA32", level=1, path="UA32/", country="UA", boundary_set=ua, name_en="Kyivska"
     )
     raion = AdminArea.objects.create(
-        pcode="UA3210",
+        pcode="UA3208",
         level=2,
         parent=oblast,
-        path="UA32/UA3210/",
+        path="UA32/UA3208/",
         country="UA",
         boundary_set=ua,
         name_en="Buchanskyi",
     )
     irpin = AdminArea.objects.create(
-        pcode="UA3210007",
+        pcode="UA3208015",
         level=3,
         parent=raion,
-        path="UA32/UA3210/UA3210007/",
+        path="UA32/UA3208/UA3208015/",
         country="UA",
         boundary_set=ua,
         name_en="Irpinska",
@@ -104,7 +104,7 @@ def refer(page: Any) -> str:
     page.get_by_label("Age band").select_option("18-59")
     page.get_by_label("Sex").select_option("female")
     page.get_by_label("Ukrainian", exact=True).check()
-    page.get_by_label("Hromada / gmina (P-code)").fill("UA3210007")
+    page.get_by_label("Hromada / gmina (P-code)").fill("UA3208015")
     page.get_by_label("Name (optional)").fill("Olena Browser-Test")
     page.get_by_role("button", name="Register").click()
     page.locator(".messages").get_by_text("registered").wait_for()

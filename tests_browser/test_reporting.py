@@ -66,7 +66,7 @@ def test_upload_fix_submit_validate_and_map(
         template,
         [
             {**good, "P-code (lowest level known)": "UA9999999"},
-            {**good, "Activity code": "7.1", "P-code (lowest level known)": "UA3210007"},
+            {**good, "Activity code": "7.1", "P-code (lowest level known)": "UA3208015"},
         ],
     )
 
@@ -79,7 +79,7 @@ def test_upload_fix_submit_validate_and_map(
     assert axe_violations(page) == []
     screenshot(page, "reporting-import-errors")
 
-    _fill(template, [{**good, "P-code (lowest level known)": "UA3210007"}])
+    _fill(template, [{**good, "P-code (lowest level known)": "UA3208015"}])
     page.click("text=Upload a file")
     page.set_input_files("input[type=file]", str(template))
     page.click("text=Check and import")

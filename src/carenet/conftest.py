@@ -82,11 +82,11 @@ def areas(db: None) -> dict[str, AdminArea]:
         )
 
     kyiv_obl = make("UA32", 1, None, "Kyivska", ua)
-    bucha = make("UA3210", 2, kyiv_obl, "Buchanskyi", ua)
-    irpin = make("UA3210007", 3, bucha, "Irpinska", ua, population=110_000)
+    bucha = make("UA3208", 2, kyiv_obl, "Buchanskyi", ua)
+    irpin = make("UA3208015", 3, bucha, "Irpinska", ua, population=110_000)
     lviv_obl = make("UA46", 1, None, "Lvivska", ua)
     lviv_r = make("UA4606", 2, lviv_obl, "Lvivskyi", ua)
-    lviv_h = make("UA4606017", 3, lviv_r, "Lvivska", ua, population=750_000)
+    lviv_h = make("UA4606025", 3, lviv_r, "Lvivska", ua, population=750_000)
     maz = make("PL14", 1, None, "mazowieckie", pl)
     return {
         "kyiv_obl": kyiv_obl,

@@ -34,12 +34,12 @@ NOTES = forms.Textarea(attrs={"rows": 3})
 
 
 class CommunityField(forms.CharField):
-    """A community given by P-code ("UA3210007") or by a name that matches one area only."""
+    """A community given by P-code ("UA3208015") or by a name that matches one area only."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Community"))
         kwargs.setdefault(
-            "help_text", _("P-code or name of the hromada or gmina, e.g. UA3210007 or Irpinska.")
+            "help_text", _("P-code or name of the hromada or gmina, e.g. UA3208015 or Irpinska.")
         )
         kwargs.setdefault("max_length", 120)
         super().__init__(**kwargs)

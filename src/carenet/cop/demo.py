@@ -139,7 +139,7 @@ def _named_cops(ctx: DemoContext, today: datetime.date) -> list[CommunityOfPract
             "Irpin case supervision group",
             "Group supervision of counsellors in Irpin",
             Scope.LOCAL,
-            "UA3210007",
+            "UA3208015",
             Visibility.PRIVATE,
             [practitioner],
             "UA",

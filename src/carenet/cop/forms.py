@@ -98,7 +98,7 @@ class CopForm(forms.Form):
         label=_("Area (P-code, optional)"),
         required=False,
         max_length=20,
-        help_text=_("For a local or regional CoP, e.g. UA3210007."),
+        help_text=_("For a local or regional CoP, e.g. UA3208015."),
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"),

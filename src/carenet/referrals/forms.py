@@ -50,7 +50,7 @@ class ClientForm(forms.Form):
         label=_("Hromada / gmina (P-code)"),
         required=False,
         max_length=20,
-        help_text=_("Where the person lives now, e.g. UA3210007. Used to suggest nearby services."),
+        help_text=_("Where the person lives now, e.g. UA3208015. Used to suggest nearby services."),
     )
     name = forms.CharField(
         label=_("Name (optional)"),

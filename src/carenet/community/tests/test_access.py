@@ -98,7 +98,7 @@ def test_no_write_endpoint_lets_a_non_editor_change_anything(
 def test_the_community_page_is_for_members_and_coordinators(
     people: Any, records: Any, split: Any
 ) -> None:
-    url = reverse("community:community", args=["UA3210007"])
+    url = reverse("community:community", args=["UA3208015"])
     assert_access(
         url,
         *split(

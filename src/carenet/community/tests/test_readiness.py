@@ -243,7 +243,7 @@ def test_a_coordinator_records_an_assessment_interview_and_scores(people: Any, a
     response = client.post(
         reverse("community:assessment_new"),
         {
-            "community": "UA3210007",
+            "community": "UA3208015",
             "organisation": "",
             "issue": "Support space",
             "edition": edition().pk,
@@ -330,7 +330,7 @@ def test_a_focal_point_cannot_record_for_another_organisation(people: Any, areas
     response = client_for(people.focal_point).post(
         reverse("community:assessment_new"),
         {
-            "community": "UA3210007",
+            "community": "UA3208015",
             "organisation": people.org_b.pk,
             "issue": "x",
             "edition": edition().pk,
@@ -371,7 +371,7 @@ def test_the_community_page_compares_reassessments(
         on=DAY.replace(year=2027),
     )
     response = client_for(people.oblast_coordinator).get(
-        reverse("community:community", args=["UA3210007"])
+        reverse("community:community", args=["UA3208015"])
     )
     assert response.status_code == 200
     comparison = response.context["overview"].comparisons[0]

@@ -124,7 +124,7 @@ def test_the_owner_organisation_sees_and_updates_its_items(people: Any, areas: A
 
 def test_a_session_is_recorded_through_the_form(people: Any, areas: Any) -> None:
     data = {
-        "community": "UA3210007",
+        "community": "UA3208015",
         "organisation": people.org_a.pk,
         "held_on": "2026-02-10",
         "title": "Kick-off",
@@ -158,7 +158,7 @@ def test_a_session_is_recorded_through_the_form(people: Any, areas: Any) -> None
 )
 def test_bad_session_input_is_refused(people: Any, areas: Any, field: str, value: str) -> None:
     data = {
-        "community": "UA3210007",
+        "community": "UA3208015",
         "organisation": people.org_a.pk,
         "held_on": "2026-02-10",
         field: value,

@@ -123,7 +123,7 @@ def test_a_space_is_recorded_with_its_offers(people: Any, areas: Any) -> None:
         reverse("community:space_new"),
         {
             "name": "Space in Lviv",
-            "community": "UA4606017",
+            "community": "UA4606025",
             "organisation": people.org_a.pk,
             "offers": [o.pk for o in offers],
         },
@@ -145,7 +145,7 @@ def test_a_space_is_recorded_with_its_offers(people: Any, areas: Any) -> None:
 def test_bad_space_input_is_refused(people: Any, areas: Any, field: str, value: str) -> None:
     data = {
         "name": "Space",
-        "community": "UA4606017",
+        "community": "UA4606025",
         "organisation": people.org_a.pk,
         field: value,
     }
@@ -160,7 +160,7 @@ def test_an_outsider_cannot_record_a_space_for_another_organisation(
 ) -> None:
     response = client_for(people.outsider).post(
         reverse("community:space_new"),
-        {"name": "x", "community": "UA4606017", "organisation": people.org_a.pk},
+        {"name": "x", "community": "UA4606025", "organisation": people.org_a.pk},
     )
     assert response.status_code == 403
     assert not SupportSpace.objects.exists()

@@ -175,7 +175,7 @@ def test_it_accepts_a_known_pcode(people: People, areas: Any, reference: None) -
             "topic": "x",
             "scope": "local",
             "visibility": "open",
-            "area": "ua3210007",
+            "area": "ua3208015",
         },
     )
     assert CommunityOfPractice.objects.get(name="Irpin").area == areas["irpin"]

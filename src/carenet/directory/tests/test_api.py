@@ -36,7 +36,7 @@ def test_search_api_uses_the_same_engine(listing: dict) -> None:
     )
     assert [m["name"] for m in body] == ["CBT for adults"]
     assert body[0]["distance_km"] == pytest.approx(0, abs=0.1)
-    assert body[0]["site"]["pcode"] == "UA4606017"
+    assert body[0]["site"]["pcode"] == "UA4606025"
     everything = client_for(None).get("/services/api/search", {"limit": 100}).content
     assert b"Safe House" not in everything and b"Shelter" not in everything
 

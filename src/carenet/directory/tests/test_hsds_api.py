@@ -104,7 +104,7 @@ def test_service_detail_is_fully_nested(hsds: dict) -> None:
     links = {a["link_type"]: a for a in body["attributes"]}
     assert links["pyramid-layer"]["taxonomy_term"]["code"] == "4"
     assert links["carenet:name_uk"]["value"] == "КПТ для дорослих"
-    assert body["service_at_locations"][0]["location"]["external_identifier"] == "UA4606017"
+    assert body["service_at_locations"][0]["location"]["external_identifier"] == "UA4606025"
 
 
 def test_names_follow_the_requested_language(hsds: dict) -> None:
@@ -119,8 +119,8 @@ def test_names_follow_the_requested_language(hsds: dict) -> None:
     [
         {},
         {"full": "true"},
-        {"postcode": "UA4606017"},
-        {"postcode": "UA3210007", "proximity": "5000"},
+        {"postcode": "UA4606025"},
+        {"postcode": "UA3208015", "proximity": "5000"},
     ],
 )
 def test_service_at_locations(hsds: dict, params: dict) -> None:
@@ -131,7 +131,7 @@ def test_service_at_locations(hsds: dict, params: dict) -> None:
 
 
 def test_proximity_leaves_out_far_sites(hsds: dict) -> None:
-    body = get("/hsds/service_at_locations", postcode="UA4606017", proximity="1000")
+    body = get("/hsds/service_at_locations", postcode="UA4606025", proximity="1000")
     assert [c["service"]["name"] for c in body["contents"]] == ["CBT for adults"]
 
 

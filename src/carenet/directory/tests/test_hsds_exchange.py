@@ -188,7 +188,7 @@ def test_a_bad_file_gets_row_errors_and_changes_nothing(published: dict, people:
                     "organization_id": org,
                     "name": "OK",
                     "location_type": "physical",
-                    "external_identifier": "UA3210007",
+                    "external_identifier": "UA3208015",
                     "external_identifier_type": "ocha_pcode",
                 },
                 {
@@ -204,7 +204,7 @@ def test_a_bad_file_gets_row_errors_and_changes_nothing(published: dict, people:
                     "organization_id": org,
                     "name": "Stolen",
                     "location_type": "physical",
-                    "external_identifier": "UA4606017",
+                    "external_identifier": "UA4606025",
                 },
             ],
             "services.csv": [

@@ -137,7 +137,7 @@ def test_adding_a_service_and_a_site(people: People, located_areas: dict, terms:
         {
             "name_en": "Bucha space",
             "kind": "support_space",
-            "pcode": "ua3210007",
+            "pcode": "ua3208015",
             "lat": "50.54",
             "lon": "30.21",
             "is_active": "on",
@@ -172,7 +172,7 @@ def test_search_page_finds_services_and_hides_confidential_sites(listing: dict) 
     client = client_for(None)
     page = client.get("/services/", {"q": "консультації"}).content.decode()
     assert "Shelter counselling" not in page and "Safe House" not in page
-    page = client.get("/services/", {"place": "UA4606017", "near": "on"}).content.decode()
+    page = client.get("/services/", {"place": "UA4606025", "near": "on"}).content.decode()
     assert "CBT for adults" in page and "Safe House" not in page
     assert "<svg" in page  # the map
     assert str(listing["shelter_service"].uuid) not in page
@@ -280,10 +280,10 @@ def test_stale_list_shows_old_listings(listing: dict, people: People) -> None:
 
 
 def test_nearest_first_from_a_chosen_place_does_not_fence_it_in(listing: dict) -> None:
-    response = client_for(None).get("/services/", {"place": "UA3210007", "near": "on"})
+    response = client_for(None).get("/services/", {"place": "UA3208015", "near": "on"})
     found = [m.name for m in response.context["matches"]]
     assert found == ["Self-Help Plus groups", "CBT for adults"]
-    fenced = client_for(None).get("/services/", {"place": "UA3210007"})
+    fenced = client_for(None).get("/services/", {"place": "UA3208015"})
     assert [m.name for m in fenced.context["matches"]] == ["Self-Help Plus groups"]
 
 

@@ -163,11 +163,11 @@ def test_it_takes_over_areas_made_before_and_counts_them_updated(
 ) -> None:
     report = load_ukraine()
 
-    irpin = AdminArea.objects.get(pcode="UA3210007")
+    irpin = AdminArea.objects.get(pcode="UA3208015")
     assert irpin.boundary_set.version == "cod-ab-2026-02"
     assert irpin.pk == areas["irpin"].pk  # same row: references to it stay valid
-    # the files decide: the test slice calls UA3210007 "Irpinska", the gazetteer "Petrivska"
-    assert (irpin.name_en, irpin.name_uk) == ("Petrivska", "Петрівська")
+    # the files decide: the test slice has no Ukrainian name, the gazetteer has
+    assert (irpin.name_en, irpin.name_uk) == ("Irpinska", "Ірпінська")
     assert report.updated == 6  # the six Ukrainian areas of the test slice
     assert report.created == 1935 - 6
 

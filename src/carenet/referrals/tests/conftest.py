@@ -173,7 +173,7 @@ def make_client(world: World, **extra: Any) -> Client:
         "age_band": "18-59",
         "sex": "female",
         "languages": ["uk"],
-        "area": AdminArea.objects.get(pcode="UA3210007"),
+        "area": AdminArea.objects.get(pcode="UA3208015"),
         "name": NAME,
         "phone": PHONE,
         "date_of_birth": datetime.date(1990, 5, 17),

@@ -31,7 +31,7 @@ DETAILS = {
     "age_band": "18-59",
     "sex": "female",
     "languages": ["uk"],
-    "area": "UA3210007",
+    "area": "UA3208015",
     "name": NAME,
     "phone": "+380 50 765 4321",
     "date_of_birth": "1990-05-17",

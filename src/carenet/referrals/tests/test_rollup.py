@@ -55,7 +55,7 @@ def counted(world: World, client: Any) -> None:
 
 def walk(world: World, status: str, *, hours: float = 5, area: str = "irpin") -> Referral:
     """A counted referral brought to `status`, `hours` apart from one step to the next."""
-    pcode = {"irpin": "UA3210007", "lviv": "UA4606017"}[area]
+    pcode = {"irpin": "UA3208015", "lviv": "UA4606025"}[area]
     client = make_client(world, area=AdminArea.objects.get(pcode=pcode))
     counted(world, client)
     referral = make_draft(world, client)
@@ -196,7 +196,7 @@ def test_a_raion_coordinator_is_counted_from_the_referrals(
     account_services.coordinator_grant(actor=None, user=raion, area=areas["bucha"])
     rows = metrics.pathway_metrics(raion, "area")
     assert [r["from"] for r in rows] == ["Kyivska (UA32)", "All pathways"]
-    in_bucha = Referral.objects.filter(area__path__startswith="UA32/UA3210/").sent().count()
+    in_bucha = Referral.objects.filter(area__path__startswith="UA32/UA3208/").sent().count()
     assert rows[-1]["sent"] == in_bucha > 0
 
 

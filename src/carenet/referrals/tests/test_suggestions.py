@@ -16,7 +16,7 @@ from carenet.referrals.tests.conftest import World, make_client, make_draft, ref
 
 
 def add_service(world: World, org: Any, area_key: str, name: str, **data: Any) -> Any:
-    area = AdminArea.objects.get(pcode={"irpin": "UA3210007", "lviv": "UA4606017"}[area_key])
+    area = AdminArea.objects.get(pcode={"irpin": "UA3208015", "lviv": "UA4606025"}[area_key])
     site = directory_services.site_create(
         actor=None,
         organisation=org,
@@ -105,7 +105,7 @@ def test_a_site_must_belong_to_the_service(world: World) -> None:
         data={
             "name_en": "Elsewhere",
             "kind": "office",
-            "area": AdminArea.objects.get(pcode="UA3210007"),
+            "area": AdminArea.objects.get(pcode="UA3208015"),
         },
     )
     with pytest.raises(InvalidReferral):

@@ -199,7 +199,7 @@ def test_registering_a_client_through_the_form(world: World) -> None:
             "age_band": "18-59",
             "sex": "female",
             "languages": ["uk"],
-            "area": "ua3210007",
+            "area": "ua3208015",
             "name": "Ivanna Test",
             "phone": "+380 50 000 0000",
             "date_of_birth": "1985-02-01",
@@ -207,7 +207,7 @@ def test_registering_a_client_through_the_form(world: World) -> None:
     )
     assert response.status_code == 302
     client = Client.objects.get()
-    assert client.area.pcode == "UA3210007" and client.name == "Ivanna Test"
+    assert client.area.pcode == "UA3208015" and client.name == "Ivanna Test"
     assert client.organisation == world.people.org_a
 
 

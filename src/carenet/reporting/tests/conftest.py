@@ -43,7 +43,7 @@ def good_row(**overrides: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "org": "ALPHA",
         "activity": "8.1",
-        "pcode": "UA3210007",
+        "pcode": "UA3208015",
         "status": "ongoing",
         "start_date": datetime.date(2026, 3, 4),
         "reached_f_0_17": 3,

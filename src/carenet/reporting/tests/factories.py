@@ -16,7 +16,7 @@ def add_row(
 ) -> ActivityReport:
     values: dict[str, Any] = {
         "activity": "8.1",
-        "pcode": "UA3210007",
+        "pcode": "UA3208015",
         "status": "ongoing",
         "start_date": month.replace(day=3),
         "reached_total": 20,

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def imported(people: People, codes: dict[str, str], tmp_path: Path, run_import: Any) -> Any:
     rows = [
         good_row(target_group=codes["group"], donor="ECHO", partner="Local Partner"),
-        good_row(activity="7.1", pcode="UA4606017"),
+        good_row(activity="7.1", pcode="UA4606025"),
         good_row(
             activity="10.1",
             pcode="UA32",
@@ -86,7 +86,7 @@ def test_the_hxl_export_is_read_back_by_libhxl(
     assert first.get("#org") == "ALPHA"
     assert first.get("#org+impl") == "Local Partner"
     assert first.get("#adm1+code") == "UA32"
-    assert first.get("#adm3+code") == "UA3210007"
+    assert first.get("#adm3+code") == "UA3208015"
     assert first.get("#reached+f+adults") == "10"
     assert first.get("#reached+total") == "24"
     assert first.get("#date+start") == "2026-03-04"
@@ -126,7 +126,7 @@ def test_the_template_has_drop_downs_from_a_hidden_sheet(
     sources = {dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert {"list_activities", "list_places", "list_groups", "list_statuses"} <= sources
     places = [c.value for c in book["lists"]["B"] if c.value]
-    assert any(v.startswith("UA3210007") for v in places)
+    assert any(v.startswith("UA3208015") for v in places)
     activities = [c.value for c in book["lists"]["A"] if c.value]
     assert any(v.startswith("8.1 ") for v in activities)
     assert AuditEntry.objects.filter(action="export", detail__startswith="4W template").exists()
@@ -142,7 +142,7 @@ def test_a_filled_in_template_imports(
     book = openpyxl.load_workbook(path)
     sheet = book["4W"]
     activity = next(c.value for c in book["lists"]["A"] if c.value and c.value.startswith("8.1"))
-    place = next(c.value for c in book["lists"]["B"] if c.value and c.value.startswith("UA3210007"))
+    place = next(c.value for c in book["lists"]["B"] if c.value and c.value.startswith("UA3208015"))
     headers = [c.value for c in sheet[1]]
     values = {
         "Reporting organisation": "ALPHA",
@@ -159,7 +159,7 @@ def test_a_filled_in_template_imports(
     job = run_import(path)
     assert job.status == ImportStatus.DONE, job.errors
     row = ActivityReport.objects.get()
-    assert (row.activity.code, row.area.pcode, row.reached_total) == ("8.1", "UA3210007", 12)
+    assert (row.activity.code, row.area.pcode, row.reached_total) == ("8.1", "UA3208015", 12)
 
 
 def test_the_import_command_shows_the_same_errors(

@@ -31,7 +31,7 @@ def network(people: People, codes: dict[str, str]) -> People:
     people.org_b.sectors.set([sectors[sorted(sectors)[2]]])
     add_row(people.focal_point, people.org_a, activity="8.1", reached_total=40)
     add_row(people.focal_point, people.org_a, activity="7.1", reached_total=25)
-    add_row(people.focal_point, people.org_a, activity="10.1", pcode="UA4606017", reached_total=3)
+    add_row(people.focal_point, people.org_a, activity="10.1", pcode="UA4606025", reached_total=3)
     add_row(people.outsider, people.org_b, activity="8.1", reached_total=60)
     return people
 
@@ -41,14 +41,14 @@ def _rollup(pcode: str) -> AreaRollup:
 
 
 def test_rollups_follow_every_edit(network: People) -> None:
-    irpin, raion, oblast = _rollup("UA3210007"), _rollup("UA3210"), _rollup("UA32")
+    irpin, raion, oblast = _rollup("UA3208015"), _rollup("UA3208"), _rollup("UA32")
     assert (irpin.level, raion.level, oblast.level) == (3, 2, 1)
     for r in (irpin, raion, oblast):
         assert (r.organisations, r.reached_total) == (2, 125)
         assert r.activity_org_counts() == {"8.1": 2, "7.1": 1}
         assert r.max_orgs_per_activity == 2
     assert (irpin.l3_orgs, irpin.l3_activities, irpin.l3_reached) == (2, 2, 125)
-    assert irpin.l2_orgs == 0 and _rollup("UA4606017").l4_reached == 3
+    assert irpin.l2_orgs == 0 and _rollup("UA4606025").l4_reached == 3
     assert irpin.sector_count == 3 and len(irpin.sectors.split(", ")) == 3
 
 
@@ -74,7 +74,7 @@ def test_incremental_refresh_equals_a_full_rebuild(network: People) -> None:
         network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=500
     )
     assert _rollup("UA32").reached_total == 625
-    raion = AreaRollup.objects.get(month=MONTH, area__pcode="UA3210")
+    raion = AreaRollup.objects.get(month=MONTH, area__pcode="UA3208")
     assert "1.2" not in raion.activity_org_counts()
     services.row_delete(actor=network.focal_point, row=row)
     assert _rollup("UA32").reached_total == 125
@@ -86,7 +86,7 @@ def test_the_area_analysis_finds_gaps_duplication_and_integration(
     settings.CARENET_DUPLICATION_THRESHOLD = 2
     analysis = gaps.area_analysis(network.coordinator, MONTH, 3, "UA")
     rows = {r["pcode"]: r for r in analysis.rows}
-    irpin, lviv = rows["UA3210007"], rows["UA4606017"]
+    irpin, lviv = rows["UA3208015"], rows["UA4606025"]
     assert irpin["orgs"] == 2 and irpin["reached"] == 125
     assert irpin["per_10k"] == round(125 * 10_000 / 110_000, 1)
     assert irpin["l3_orgs"] == 2 and irpin["l3_gap"] is False
@@ -104,7 +104,7 @@ def test_the_area_analysis_finds_gaps_duplication_and_integration(
 
 def test_an_oblast_coordinator_analyses_only_their_oblast(network: People) -> None:
     analysis = gaps.area_analysis(network.oblast_coordinator, MONTH, 3, "UA")
-    assert [r["pcode"] for r in analysis.rows] == ["UA3210007"]
+    assert [r["pcode"] for r in analysis.rows] == ["UA3208015"]
     activities = gaps.activity_analysis(network.oblast_coordinator, MONTH, 3, "UA")
     assert sorted(r["code"] for r in activities) == ["7.1", "8.1"]
 
@@ -119,19 +119,19 @@ def test_the_activity_analysis(network: People, settings: Any) -> None:
 
 def test_needs_figures_give_coverage(network: People, tmp_path: Path) -> None:
     path = tmp_path / "needs.csv"
-    path.write_text("pcode,people_in_need\nUA3210007,500\nUA4606017,1000\n")
+    path.write_text("pcode,people_in_need\nUA3208015,500\nUA4606025,1000\n")
     outcome = services.needs_import(
         actor=network.coordinator, path=path, source="MSNA", may_cover=lambda area: True
     )
     assert outcome.saved == 2 and not outcome.errors
     rows = {r["pcode"]: r for r in gaps.area_analysis(network.coordinator, MONTH, 3, "UA").rows}
-    assert rows["UA3210007"]["coverage"] == 25.0
-    assert rows["UA4606017"]["coverage"] is None  # suppressed with its count
+    assert rows["UA3208015"]["coverage"] == 25.0
+    assert rows["UA4606025"]["coverage"] is None  # suppressed with its count
 
 
 def test_a_bad_needs_file_saves_nothing(network: People, tmp_path: Path) -> None:
     path = tmp_path / "needs.csv"
-    path.write_text("#adm3+code,#inneed\nUA3210007,500\nUA9999999,10\nUA4606017,-4\n")
+    path.write_text("#adm3+code,#inneed\nUA3208015,500\nUA9999999,10\nUA4606025,-4\n")
     url = reverse("reporting:needs")
     with path.open("rb") as f:
         page = client_for(network.oblast_coordinator).post(url, {"file": f}).content.decode()
@@ -153,7 +153,7 @@ def test_the_gap_page_renders_map_charts_and_a_sortable_table(
         page = client.get(url).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="map geo-map"' in page
     assert 'class="chart"' in page
-    assert page.index("UA3210007") < page.index("UA4606017")  # sorted by people reached
+    assert page.index("UA3208015") < page.index("UA4606025")  # sorted by people reached
     assert 'aria-sort="descending"' in page
     level1 = client.get(reverse("reporting:gaps") + "?month=2026-03&level=1").content.decode()
     assert 'class="map geo-map"' in level1  # the test slice has no boundaries or centroids
@@ -178,23 +178,23 @@ def test_the_gap_page_costs_the_same_queries_for_many_areas_and_rows(
         return len(seen.captured_queries), page
 
     few, _page = queries()
-    bucha = AdminArea.objects.get(pcode="UA3210")
+    bucha = AdminArea.objects.get(pcode="UA3208")
     for i in range(60):
         AdminArea.objects.create(
-            pcode=f"UA32100{50 + i}",
+            pcode=f"UA32080{50 + i}",
             level=3,
             parent=bucha,
-            path=f"{bucha.path}UA32100{50 + i}/",
+            path=f"{bucha.path}UA32080{50 + i}/",
             country="UA",
             boundary_set=bucha.boundary_set,
             name_en=f"Hromada {i}",
             population=1000 + i,
         )
     for i in range(0, 60, 3):
-        add_row(network.outsider, network.org_b, pcode=f"UA32100{50 + i}", reached_total=9 + i)
+        add_row(network.outsider, network.org_b, pcode=f"UA32080{50 + i}", reached_total=9 + i)
     add_row(network.focal_point, network.org_a, activity="1.2", pcode="UA32", reached_total=50)
     path = tmp_path / "needs.csv"
-    path.write_text("pcode,people_in_need\nUA3210050,500\nUA3210053,80\n")
+    path.write_text("pcode,people_in_need\nUA3208050,500\nUA3208053,80\n")
     services.needs_import(
         actor=network.coordinator, path=path, source="MSNA", may_cover=lambda area: True
     )
@@ -219,7 +219,7 @@ def test_a_service_listed_in_the_directory_closes_a_gap(network: People) -> None
     from carenet.directory import services as directory
     from carenet.taxonomy import queries as taxonomy
 
-    irpin = _rollup("UA3210007").area
+    irpin = _rollup("UA3208015").area
     site = directory.site_create(
         actor=None,
         organisation=network.org_b,
@@ -232,9 +232,9 @@ def test_a_service_listed_in_the_directory_closes_a_gap(network: People) -> None
         data={"name_en": "Psychiatric care", "layer": taxonomy.term("pyramid-layer", "4")},
     )
     rows = {r["pcode"]: r for r in gaps.area_analysis(network.coordinator, MONTH, 3, "UA").rows}
-    assert rows["UA3210007"]["l4_services"] == 1 and rows["UA3210007"]["l4_gap"] is False
-    assert rows["UA3210007"]["gap_layers"] == [1, 2]
-    assert rows["UA4606017"]["services"] == 0
+    assert rows["UA3208015"]["l4_services"] == 1 and rows["UA3208015"]["l4_gap"] is False
+    assert rows["UA3208015"]["gap_layers"] == [1, 2]
+    assert rows["UA4606025"]["services"] == 0
 
 
 def test_rows_at_a_higher_level_are_listed_apart_not_spread_over_hromadas(
@@ -249,7 +249,7 @@ def test_rows_at_a_higher_level_are_listed_apart_not_spread_over_hromadas(
     assert oblast.direct_activity_org_counts() == {"1.2": 1}
     assert oblast.reached_total == 625  # the hromada rows below it as well
     assert (raion.direct_orgs, raion.direct_reached) == (1, 3)
-    assert _rollup("UA3210").direct_orgs == 0  # Irpin's rows are Irpin's, not the raion's
+    assert _rollup("UA3208").direct_orgs == 0  # Irpin's rows are Irpin's, not the raion's
 
     analysis = gaps.area_analysis(network.coordinator, MONTH, 3, "UA")
     higher = {r["pcode"]: r for r in analysis.higher}
@@ -257,9 +257,9 @@ def test_rows_at_a_higher_level_are_listed_apart_not_spread_over_hromadas(
     assert (higher["UA32"]["orgs"], higher["UA32"]["activities"]) == (1, "1.2")
     assert higher["UA32"]["reached"] == 500 and higher["UA4606"]["reached"] is None  # <5
     rows = {r["pcode"]: r for r in analysis.rows}
-    assert rows["UA3210007"]["reached"] == 125  # not spread into the hromada
-    assert rows["UA3210007"]["l2_gap"] is True  # 1.2 is layer 2, reported for the oblast
-    assert (rows["UA3210007"]["higher"], rows["UA4606017"]["higher"]) == ("UA32", "UA4606")
+    assert rows["UA3208015"]["reached"] == 125  # not spread into the hromada
+    assert rows["UA3208015"]["l2_gap"] is True  # 1.2 is layer 2, reported for the oblast
+    assert (rows["UA3208015"]["higher"], rows["UA4606025"]["higher"]) == ("UA32", "UA4606")
     level2 = gaps.area_analysis(network.coordinator, MONTH, 2, "UA")
     assert [r["pcode"] for r in level2.higher] == ["UA32"]  # a raion's own rows are level 2's
     assert gaps.area_analysis(network.coordinator, MONTH, 1, "UA").higher == []

@@ -48,7 +48,7 @@ def test_it_imports_a_valid_template(
             good_row(target_group=codes["group"]),
             good_row(
                 activity="7.1",
-                pcode="UA4606017",
+                pcode="UA4606025",
                 reached_total=40,
                 **dict.fromkeys(
                     [
@@ -68,8 +68,8 @@ def test_it_imports_a_valid_template(
     assert (job.created, job.updated, job.unchanged) == (2, 0, 0)
     row = ActivityReport.objects.get(activity__code="8.1")
     assert row.reached_total == 24 and row.reached_f_18_59 == 10
-    assert row.area.pcode == "UA3210007" and row.adm1.pcode == "UA32"
-    assert row.adm2.pcode == "UA3210" and row.adm3.pcode == "UA3210007"
+    assert row.area.pcode == "UA3208015" and row.adm1.pcode == "UA32"
+    assert row.adm2.pcode == "UA3208" and row.adm3.pcode == "UA3208015"
     assert row.target_group.code == codes["group"]
     assert ReportingPeriod.objects.get(organisation=people.org_a, month=MONTH).status == "draft"
     assert AuditEntry.objects.filter(action="import", object_id=str(job.uuid)).exists()
@@ -119,7 +119,7 @@ def test_a_site_must_be_one_of_the_reporting_organisations_sites(
     from carenet.directory import services as directory
     from carenet.geo.models import AdminArea
 
-    irpin = AdminArea.objects.get(pcode="UA3210007")
+    irpin = AdminArea.objects.get(pcode="UA3208015")
 
     def site(org: Any, name: str, **extra: Any) -> str:
         data = {"name_en": name, "kind": "clinic", "area": irpin, **extra}
@@ -320,7 +320,7 @@ def test_large_files_run_in_the_background_and_report_progress(
     settings.CARENET_IMPORT_BACKGROUND_BYTES = 10
     rows = [
         good_row(pcode=p, activity=a)
-        for p in ("UA3210007", "UA4606017", "UA32")
+        for p in ("UA3208015", "UA4606025", "UA32")
         for a in ("8.1", "7.1", "10.1")
     ]
     job = run_import(write_xlsx(tmp_path / "big.xlsx", rows))

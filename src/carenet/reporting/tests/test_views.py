@@ -26,9 +26,9 @@ COORDINATORS = ("coordinator", "oblast_coordinator", "superuser")
 def rows(people: People, codes: dict[str, str]) -> dict[str, ActivityReport]:
     """ALPHA works in Irpin (Kyiv oblast) and Lviv; BETA only in Lviv."""
     return {
-        "irpin": add_row(people.focal_point, people.org_a, pcode="UA3210007"),
-        "lviv": add_row(people.focal_point, people.org_a, pcode="UA4606017", activity="7.1"),
-        "beta": add_row(people.outsider, people.org_b, pcode="UA4606017"),
+        "irpin": add_row(people.focal_point, people.org_a, pcode="UA3208015"),
+        "lviv": add_row(people.focal_point, people.org_a, pcode="UA4606025", activity="7.1"),
+        "beta": add_row(people.outsider, people.org_b, pcode="UA4606025"),
     }
 
 
@@ -48,9 +48,9 @@ def test_period_page(people: People, split: Any, rows: Any) -> None:
 
 def test_an_oblast_coordinator_sees_only_their_oblast(people: People, rows: Any) -> None:
     page = client_for(people.oblast_coordinator).get(_period(people)).content.decode()
-    assert "UA3210007" in page and "UA4606017" not in page
+    assert "UA3208015" in page and "UA4606025" not in page
     full = client_for(people.coordinator).get(_period(people)).content.decode()
-    assert "UA3210007" in full and "UA4606017" in full
+    assert "UA3208015" in full and "UA4606025" in full
     beta = client_for(people.oblast_coordinator).get(_period(people, people.org_b))
     assert beta.status_code == 404  # BETA works only outside the oblast
 
@@ -132,7 +132,7 @@ def test_validate_and_return(people: People, split: Any, rows: Any) -> None:
 def test_an_oblast_coordinator_validates_a_report_all_in_their_oblast(
     people: People, codes: dict[str, str]
 ) -> None:
-    add_row(people.outsider, people.org_b, pcode="UA3210007")
+    add_row(people.outsider, people.org_b, pcode="UA3208015")
     services.period_submit(actor=people.outsider, period=services.period_for(people.org_b, MONTH))
     url = reverse("reporting:validate", args=[people.org_b.uuid, MONTH])
     assert client_for(people.oblast_coordinator).post(url).status_code == 302
@@ -190,7 +190,7 @@ def test_export(people: People, split: Any, rows: Any) -> None:
     own = b"".join(client_for(people.outsider).get(url).streaming_content).decode()
     assert "BETA" in own and "ALPHA" not in own
     oblast = b"".join(client_for(people.oblast_coordinator).get(url).streaming_content).decode()
-    assert "UA3210007" in oblast and "UA4606017" not in oblast
+    assert "UA3208015" in oblast and "UA4606025" not in oblast
     one_org = url + f"&org={people.org_a.uuid}"
     assert client_for(people.outsider).get(one_org).status_code == 404
     assert (

@@ -55,7 +55,7 @@ def test_a_submitted_report_cannot_change(people: People, codes: dict[str, str])
         organisation=people.org_a,
         month=MONTH,
         row=row,
-        cells={"activity": "8.1", "pcode": "UA3210007", "status": "completed", "start_date": MONTH},
+        cells={"activity": "8.1", "pcode": "UA3208015", "status": "completed", "start_date": MONTH},
     )
     assert saved is None and errors[0].code == "period_not_editable"
     with pytest.raises(services.WorkflowError):
@@ -76,7 +76,7 @@ def test_a_locked_month_cannot_change_at_all(people: People, codes: dict[str, st
         actor=people.focal_point,
         organisation=people.org_b,
         month=MONTH,
-        cells={"activity": "8.1", "pcode": "UA3210007", "status": "ongoing", "start_date": MONTH},
+        cells={"activity": "8.1", "pcode": "UA3208015", "status": "ongoing", "start_date": MONTH},
     )
     assert errors[0].code == "locked_period"
     services.month_set_locked(actor=people.coordinator, month=MONTH, locked=False)
@@ -91,7 +91,7 @@ def test_the_browser_row_uses_the_import_rules(people: People, codes: dict[str, 
         actor=people.focal_point,
         organisation=people.org_a,
         month=MONTH,
-        cells={"activity": "8.1", "pcode": "UA3210007", "status": "ongoing", "start_date": MONTH},
+        cells={"activity": "8.1", "pcode": "UA3208015", "status": "ongoing", "start_date": MONTH},
     )
     assert [e.code for e in errors] == ["duplicate_existing"]
     _saved, errors = services.row_save(
@@ -100,7 +100,7 @@ def test_the_browser_row_uses_the_import_rules(people: People, codes: dict[str, 
         month=MONTH,
         cells={
             "activity": "8.1",
-            "pcode": "UA3210007",
+            "pcode": "UA3208015",
             "status": "ongoing",
             "start_date": MONTH,
             "reached_f_0_17": -1,
@@ -115,7 +115,7 @@ def test_the_browser_row_uses_the_import_rules(people: People, codes: dict[str, 
         row=row,
         cells={
             "activity": "8.1",
-            "pcode": "UA3210007",
+            "pcode": "UA3208015",
             "status": "completed",
             "start_date": MONTH,
             "reached_total": 30,
