@@ -10,9 +10,9 @@ services at over 150,000 service-site pairs), then prints for a mix of public se
 (half text + area + language + layer, half "near me" from a point):
 
 * median and p95 per request through the whole Django stack, in-process (test client);
-* the ratio of the page's median to the median of the bare SQL the search engine runs for
-  the same requests, measured in the same run (the very statements, captured once and
-  replayed through a raw cursor);
+* the ratio of the page's median to the median of the bare SQL the page runs for the same
+  requests, measured in the same run (every statement of the request, the form's place
+  lookup included, captured once and replayed through a raw cursor);
 * `match_services` as referral suggestions call it (nearest to a hromada, with an activity,
   layer, language, age and sex), and its bare SQL;
 * the same public searches over HTTP against gunicorn on loopback with 8 concurrent clients,
@@ -223,18 +223,17 @@ def in_process(requests: list[dict[str, str]]) -> dict[str, list[float]]:
 
 
 def bare_sql(requests: list[dict[str, str]]) -> dict[str, list[float]]:
-    """The SQL the search engine runs for each request, captured once and replayed raw."""
+    """Every statement the page runs for each request (the place lookup of the form and the
+    search itself), captured once through the test client and replayed raw."""
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from carenet.directory import queries, views
-    from carenet.directory.forms import SearchForm
-
+    client = Client()
     statements = []
     for params in requests:
-        form = SearchForm(params)
-        assert form.is_valid(), form.errors
         with CaptureQueriesContext(connection) as captured:
-            queries.search_rows(form.filters(), limit=views.PAGE_SIZE + 1)
+            response = client.get("/services/", params)
+        assert response.status_code == 200, response.status_code
         statements.append(
             ("near" if "near" in params else "text", [q["sql"] for q in captured.captured_queries])
         )
