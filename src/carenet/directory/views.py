@@ -45,6 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "area": form.area,
             "place_choices": form.place_choices,
             "next_url": "?" + params.urlencode() if len(found) > PAGE_SIZE else "",
+            "shown_to": (page - 1) * PAGE_SIZE + len(matches),
             "map": presentation.results_map(matches, form.area),
             "print_url": (reverse("directory:print") + "?" + urlencode({"place": form.area.pcode}))
             if form.area

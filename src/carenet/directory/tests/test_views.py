@@ -298,3 +298,19 @@ def test_superusers_manage_listings_in_the_admin(listing: dict, people: People) 
     change = f"/admin/directory/service/{listing['a_service'].pk}/change/"
     assert client.get(change).status_code == 200
     assert client_for(people.coordinator).get("/admin/directory/service/").status_code == 302
+
+
+def test_a_full_page_says_there_are_more(
+    people: People, located_areas: dict, terms: dict, client: Any
+) -> None:
+    site = make_site(people.org_a, located_areas["irpin"])
+    for i in range(21):
+        make_service(people.org_a, terms, sites=[site], name_en=f"Group {i}")
+    first = client.get("/services/", {"q": "group"}).content.decode()
+    assert "More than 20 services found" in first and "More results" in first
+    second = client.get("/services/", {"q": "group", "page": 2}).content.decode()
+    assert "21 services found" in second and "More results" not in second
+    in_ukrainian = client.get(
+        "/services/", {"q": "group"}, HTTP_ACCEPT_LANGUAGE="uk"
+    ).content.decode()
+    assert "Знайдено понад 20 послуг" in in_ukrainian
