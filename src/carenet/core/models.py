@@ -10,6 +10,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def acted_by() -> models.ForeignKey[Any, Any]:
+    """The person who did something to a record. Emptied, not cascaded, when their account
+    is deleted: the record outlives the account."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class TimeStampedModel(models.Model):
     """A row with a public UUID (URLs never carry sequential ids) and its timestamps."""
 
@@ -48,13 +60,7 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = acted_by()
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     organisation = models.ForeignKey(
         "accounts.Organisation",

@@ -244,12 +244,14 @@ def _one(ctx: DemoContext, sender: Any, target: _Target, status: str) -> Referra
     client = services.client_register(
         actor=practitioner,
         organisation=sender,
-        age_band=rng.choice(AgeBand.values[2:]),
-        sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.UNKNOWN]),
-        languages=target.languages[:1],
-        area=rng.choice(areas) if areas else None,
-        name=f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" if named else "",
-        phone=f"+380 67 {rng.randint(100, 999)} {rng.randint(1000, 9999)}" if named else "",
+        details=services.ClientDetails(
+            age_band=rng.choice(AgeBand.values[2:]),
+            sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.UNKNOWN]),
+            languages=target.languages[:1],
+            area=rng.choice(areas) if areas else None,
+            name=f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" if named else "",
+            phone=f"+380 67 {rng.randint(100, 999)} {rng.randint(1000, 9999)}" if named else "",
+        ),
     )
     referral = services.referral_create(
         actor=practitioner,

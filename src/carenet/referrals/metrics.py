@@ -373,15 +373,7 @@ class _Acc:
 
 
 def _in_python(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    columns = (
-        *_KEY_FIELDS[by],
-        "status",
-        "sent_at",
-        "acknowledged_at",
-        "accepted_at",
-        "started_at",
-        "loop_closed_at",
-    )
+    columns = (*_KEY_FIELDS[by], *rollup.STEP_FIELDS)
     groups: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
     total = _Acc()
     for row in qs.values_list(*columns).iterator(chunk_size=5000):

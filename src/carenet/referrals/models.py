@@ -15,14 +15,13 @@ import datetime
 import secrets
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.crypto import EncryptedTextField
-from carenet.core.models import TimeStampedModel
+from carenet.core.models import TimeStampedModel, acted_by
 
 if TYPE_CHECKING:
     from carenet.accounts.models import Organisation
@@ -93,22 +92,10 @@ class Client(TimeStampedModel):
         related_name="+",
         verbose_name=_("area"),
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    registered_by = acted_by()
     # Right to erasure: when the identifying fields were wiped (the code and counts stay).
     erased_at = models.DateTimeField(_("identifying details erased at"), null=True, blank=True)
-    erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    erased_by = acted_by()
     # The last day a `reporting` consent covers (FOREVER: until withdrawn); None: the person
     # is not counted. Kept by the consent services for the metrics rollup (`rollup.py`).
     reports_until = models.DateField(null=True, blank=True, editable=False)
@@ -210,21 +197,9 @@ class Consent(TimeStampedModel):
         related_name="+",
         verbose_name=_("only for this referral"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = acted_by()
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    withdrawn_by = acted_by()
 
     objects = ConsentQuerySet.as_manager()
 
@@ -327,13 +302,7 @@ class Referral(TimeStampedModel):
         related_name="+",
         verbose_name=_("site"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acted_by()
     # Where the person is, copied from the client when the draft is made (for metrics).
     area = models.ForeignKey(
         "geo.AdminArea",
@@ -365,13 +334,7 @@ class Referral(TimeStampedModel):
     )
     consent_overridden = models.BooleanField(default=False)
     override_reason = EncryptedTextField(blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    overridden_by = acted_by()
     status_reason = EncryptedTextField(_("reason"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     feedback = EncryptedTextField(_("feedback to the referrer"), blank=True)
@@ -383,13 +346,7 @@ class Referral(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The loop is closed when someone of the referring side has seen the outcome.
     loop_closed_at = models.DateTimeField(null=True, blank=True)
-    loop_closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    loop_closed_by = acted_by()
 
     objects = ReferralQuerySet.as_manager()
 
@@ -457,13 +414,7 @@ class ReferralEvent(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = acted_by()
     side = models.CharField(max_length=10, choices=Side.choices)
     transition = models.CharField(max_length=20)
     from_status = models.CharField(max_length=15, choices=Status.choices)
@@ -487,13 +438,7 @@ class Notification(TimeStampedModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
     event = models.CharField(max_length=30)
     read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    read_by = acted_by()
 
     class Meta:
         ordering = ["-created_at", "-id"]

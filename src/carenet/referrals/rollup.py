@@ -323,13 +323,17 @@ def _keys_q(keys: Iterable[Key]) -> Q:
 
 # --- rebuilding from the referrals -----------------------------------------------------------
 
-_ROW = (
+# What a referral's counts and times are read from, here and in `metrics`.
+STEP_FIELDS = (
     "status",
     "sent_at",
     "acknowledged_at",
     "accepted_at",
     "started_at",
     "loop_closed_at",
+)
+_ROW = (
+    *STEP_FIELDS,
     "from_organisation_id",
     "to_organisation_id",
     "from_layer",

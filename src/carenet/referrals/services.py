@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -114,25 +115,33 @@ def _require(actor: Actor, action: str, organisation: Organisation | None) -> No
 IDENTIFYING_FIELDS = ("name", "phone", "date_of_birth")
 
 
+@dataclass(frozen=True)
+class ClientDetails:
+    """What a client record holds besides its code: the minimum data, and the optional
+    identifying fields (stored encrypted; empty means not given)."""
+
+    age_band: str
+    sex: str = Sex.UNKNOWN
+    languages: Iterable[str] = ()
+    area: AdminArea | None = None
+    name: str = ""
+    phone: str = ""
+    date_of_birth: datetime.date | None = None
+
+
 @transaction.atomic
 def client_register(
     *,
     actor: Actor,
     organisation: Organisation,
-    age_band: str,
-    sex: str = Sex.UNKNOWN,
-    languages: Iterable[str] = (),
-    area: AdminArea | None = None,
-    name: str = "",
-    phone: str = "",
-    date_of_birth: datetime.date | None = None,
+    details: ClientDetails,
 ) -> Client:
     """Register a client of `organisation` with a new pseudonymous code."""
     _require(actor, "referral.handle", organisation)
     fields = {
         "organisation": organisation,
         "registered_by": _user(actor),
-        **_client_fields(age_band, sex, languages, area, name, phone, date_of_birth),
+        **_client_fields(details),
     }
     client = _create_with_code(Client, new_client_code, fields)
     given = [k for k in ("name", "phone", "date_of_birth", "area", "languages") if fields[k]]
@@ -146,20 +155,14 @@ def client_update(
     *,
     actor: Actor,
     client: Client,
-    age_band: str,
-    sex: str = Sex.UNKNOWN,
-    languages: Iterable[str] = (),
-    area: AdminArea | None = None,
-    name: str = "",
-    phone: str = "",
-    date_of_birth: datetime.date | None = None,
+    details: ClientDetails,
 ) -> Client:
     """Correct a client's details: the minimum data and the optional identifying fields (an
     empty value clears one). The code never changes; the audit entry names the fields that
     changed, never their values."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     _require(actor, "referral.handle", client.organisation)
-    fields = _client_fields(age_band, sex, languages, area, name, phone, date_of_birth)
+    fields = _client_fields(details)
     changed = [k for k, v in fields.items() if getattr(client, k) != v]
     if not changed:
         return client
@@ -208,28 +211,21 @@ def client_erase(*, actor: Actor, client: Client) -> Client:
     return client
 
 
-def _client_fields(
-    age_band: str,
-    sex: str,
-    languages: Iterable[str],
-    area: AdminArea | None,
-    name: str,
-    phone: str,
-    date_of_birth: datetime.date | None,
-) -> dict[str, Any]:
+def _client_fields(details: ClientDetails) -> dict[str, Any]:
     """The client's own fields as stored, or InvalidReferral."""
-    if age_band not in AgeBand.values or sex not in Sex.values:
+    if details.age_band not in AgeBand.values or details.sex not in Sex.values:
         raise InvalidReferral(_("Choose an age band and a sex from the lists."))
-    if date_of_birth and date_of_birth > timezone.localdate():
+    born = details.date_of_birth
+    if born and born > timezone.localdate():
         raise InvalidReferral(_("The date of birth is in the future."))
     return {
-        "age_band": age_band,
-        "sex": sex,
-        "languages": sorted(set(languages)),
-        "area": area,
-        "name": name.strip(),
-        "phone": phone.strip(),
-        "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
+        "age_band": details.age_band,
+        "sex": details.sex,
+        "languages": sorted(set(details.languages)),
+        "area": details.area,
+        "name": details.name.strip(),
+        "phone": details.phone.strip(),
+        "date_of_birth": born.isoformat() if born else "",
     }
 
 

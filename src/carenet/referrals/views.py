@@ -8,6 +8,7 @@ acts for (`request.acting_organisation`); one referral or client is reached by U
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from carenet.accounts.models import Organisation
 from carenet.core import permissions
 from carenet.referrals import fhir, forms, metrics, queries, services
 from carenet.referrals.consent import ConsentRequired
-from carenet.referrals.models import Outcome, Referral
+from carenet.referrals.models import Client, Outcome, Referral
 from carenet.referrals.workflow import TRANSITIONS
 
 
@@ -122,17 +123,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_new(request: HttpRequest) -> HttpResponse:
     org = _acting(request, "referral.handle")
     form = forms.ClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            client = services.client_register(
-                actor=request.user, organisation=org, **form.cleaned_data
-            )
-        except services.ReferralError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Client %(code)s registered.") % {"code": client.code})
-            return redirect("referrals:client", uuid=client.uuid)
-    return render(request, "referrals/client_form.html", {"form": form, "organisation": org})
+
+    def register(details: services.ClientDetails) -> Client:
+        return services.client_register(actor=request.user, organisation=org, details=details)
+
+    done = _save_client(request, form, register, _("Client %(code)s registered."))
+    return done or render(
+        request, "referrals/client_form.html", {"form": form, "organisation": org}
+    )
 
 
 @login_required
@@ -143,15 +141,30 @@ def client_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
     else:
         client = queries.open_client_to_handle(request.user, uuid, request)
     form = forms.ClientForm(request.POST or None, initial=forms.ClientForm.initial_for(client))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(actor=request.user, client=client, **form.cleaned_data)
-        except services.ReferralError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Client %(code)s updated.") % {"code": client.code})
-            return redirect("referrals:client", uuid=client.uuid)
-    return render(request, "referrals/client_form.html", {"form": form, "client": client})
+
+    def update(details: services.ClientDetails) -> Client:
+        return services.client_update(actor=request.user, client=client, details=details)
+
+    done = _save_client(request, form, update, _("Client %(code)s updated."))
+    return done or render(request, "referrals/client_form.html", {"form": form, "client": client})
+
+
+def _save_client(
+    request: HttpRequest,
+    form: forms.ClientForm,
+    save: Callable[[services.ClientDetails], Client],
+    message: str,
+) -> HttpResponse | None:
+    """Save a valid posted client form through `save`; a refusal becomes a form error."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        client = save(services.ClientDetails(**form.cleaned_data))
+    except services.ReferralError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, message % {"code": client.code})
+    return redirect("referrals:client", uuid=client.uuid)
 
 
 @login_required

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.models import TimeStampedModel
+from carenet.core.models import TimeStampedModel, acted_by
 
 
 class PeriodStatus(models.TextChoices):
@@ -45,13 +44,7 @@ class ReportingMonth(models.Model):
     month = models.DateField(_("month"), unique=True)
     locked = models.BooleanField(_("locked"), default=False)
     locked_at = models.DateTimeField(null=True, blank=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    locked_by = acted_by()
     rollup_version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -75,21 +68,9 @@ class ReportingPeriod(TimeStampedModel):
     )
     review_comment = models.TextField(_("coordinator's comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = acted_by()
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = acted_by()
 
     class Meta:
         ordering = ["-month", "organisation__acronym"]
@@ -238,13 +219,7 @@ class ImportJob(TimeStampedModel):
         "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     month = models.DateField(_("month"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acted_by()
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500)
     file_sha256 = models.CharField(max_length=64)
@@ -297,13 +272,7 @@ class NeedsFigure(TimeStampedModel):
     area = models.OneToOneField("geo.AdminArea", on_delete=models.CASCADE, related_name="+")
     people_in_need = models.PositiveIntegerField(_("people in need"))
     source = models.CharField(_("source"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = acted_by()
 
     class Meta:
         verbose_name = _("needs figure")

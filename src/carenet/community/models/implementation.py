@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.models import TimeStampedModel
+from carenet.core.models import TimeStampedModel, acted_by
 
 
 class Implementation(TimeStampedModel):
@@ -132,13 +131,7 @@ class Evidence(TimeStampedModel):
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    added_by = acted_by()
 
     class Meta:
         ordering = ["-created_at", "-id"]

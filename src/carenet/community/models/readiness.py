@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.models import TimeStampedModel
+from carenet.core.models import TimeStampedModel, acted_by
 
 
 class ReadinessAssessment(TimeStampedModel):
@@ -46,13 +45,7 @@ class ReadinessAssessment(TimeStampedModel):
     # Copies of the computed result (see scoring.py), written by the services only.
     overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     stage = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acted_by()
 
     class Meta:
         ordering = ["-assessed_on", "-id"]

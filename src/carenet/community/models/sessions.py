@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.models import TimeStampedModel
+from carenet.core.models import TimeStampedModel, acted_by
 
 
 class StrategicSession(TimeStampedModel):
@@ -33,13 +32,7 @@ class StrategicSession(TimeStampedModel):
     short_term_plan = models.TextField(_("short-term plan"), blank=True)
     long_term_plan = models.TextField(_("long-term plan"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acted_by()
 
     class Meta:
         ordering = ["-held_on", "-id"]

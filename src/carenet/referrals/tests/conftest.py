@@ -180,7 +180,9 @@ def make_client(world: World, **extra: Any) -> Client:
     }
     fields.update(extra)
     return services.client_register(
-        actor=world.people.practitioner, organisation=world.people.org_a, **fields
+        actor=world.people.practitioner,
+        organisation=world.people.org_a,
+        details=services.ClientDetails(**fields),
     )
 
 

@@ -55,13 +55,15 @@ def test_it_corrects_the_details_and_audits_the_field_names_only(world: World) -
     services.client_update(
         actor=world.people.practitioner,
         client=client,
-        age_band="18-59",
-        sex="female",
-        languages=["uk", "pl"],
-        area=client.area,
-        name=NAME,
-        phone="",
-        date_of_birth=datetime.date(1990, 5, 17),
+        details=services.ClientDetails(
+            age_band="18-59",
+            sex="female",
+            languages=["uk", "pl"],
+            area=client.area,
+            name=NAME,
+            phone="",
+            date_of_birth=datetime.date(1990, 5, 17),
+        ),
     )
     client.refresh_from_db()
     assert client.phone == "" and client.languages == ["pl", "uk"] and client.name == NAME
@@ -75,13 +77,15 @@ def test_saving_unchanged_details_writes_no_audit_entry(world: World) -> None:
     services.client_update(
         actor=world.people.practitioner,
         client=client,
-        age_band=client.age_band,
-        sex=client.sex,
-        languages=client.languages,
-        area=client.area,
-        name=client.name,
-        phone=client.phone,
-        date_of_birth=datetime.date(1990, 5, 17),
+        details=services.ClientDetails(
+            age_band=client.age_band,
+            sex=client.sex,
+            languages=client.languages,
+            area=client.area,
+            name=client.name,
+            phone=client.phone,
+            date_of_birth=datetime.date(1990, 5, 17),
+        ),
     )
     assert not AuditEntry.objects.filter(object_id=str(client.uuid), action="update").exists()
 
@@ -92,8 +96,10 @@ def test_a_date_of_birth_in_the_future_is_refused(world: World) -> None:
         services.client_update(
             actor=world.people.practitioner,
             client=client,
-            age_band="18-59",
-            date_of_birth=timezone.localdate() + datetime.timedelta(days=2),
+            details=services.ClientDetails(
+                age_band="18-59",
+                date_of_birth=timezone.localdate() + datetime.timedelta(days=2),
+            ),
         )
 
 
@@ -101,7 +107,9 @@ def test_only_the_registering_organisation_edits(world: World) -> None:
     client = make_client(world)
     for outsider in (world.receiver_practitioner, world.third, world.people.superuser):
         with pytest.raises(NotAllowed):
-            services.client_update(actor=outsider, client=client, age_band="60+")
+            services.client_update(
+                actor=outsider, client=client, details=services.ClientDetails(age_band="60+")
+            )
     url = reverse("referrals:client_edit", args=[client.uuid])
     assert_access(url, *split(world, "org_admin", "practitioner"))
     for other in (world.receiver_practitioner, world.third, world.people.focal_point):

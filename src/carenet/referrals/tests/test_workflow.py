@@ -236,7 +236,11 @@ def test_a_superuser_who_is_not_a_member_writes_nothing_about_a_person(world: Wo
     root = world.people.superuser
     client = make_client(world)
     with pytest.raises(NotAllowed):
-        services.client_register(actor=root, organisation=world.people.org_a, age_band="18-59")
+        services.client_register(
+            actor=root,
+            organisation=world.people.org_a,
+            details=services.ClientDetails(age_band="18-59"),
+        )
     with pytest.raises(NotAllowed):
         services.consent_record(
             actor=root,
