@@ -18,7 +18,7 @@ def acting(request: HttpRequest) -> dict[str, Any]:
     return {
         "acting_organisation": org,
         "acting_role_label": Role(role).label if role else "",
-        "acting_memberships": list(queries.memberships_of(user)),
+        "acting_memberships": queries.memberships_of(user),
         "is_coordinator": permissions.is_coordinator(user),
         "nav_items": [i for i in nav.items_for(request) if i.in_menu],
     }

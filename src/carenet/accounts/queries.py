@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from carenet.accounts.models import Membership, Organisation
@@ -16,21 +15,17 @@ if TYPE_CHECKING:
     from carenet.accounts.models import User
 
 
-def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
-    if not user.is_authenticated:
-        return Membership.objects.none()
-    return (
-        Membership.objects.filter(user=user, organisation__is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__acronym")
-    )
+def memberships_of(user: User | AnonymousUser) -> tuple[Membership, ...]:
+    """The user's memberships of active organisations, by acronym: the same list, read once
+    per request, that the permission scope is built from."""
+    return permissions.memberships_of(user)
 
 
 def acting_organisation(user: User | AnonymousUser, chosen: Any) -> Organisation | None:
     """The organisation `user` acts for: the chosen one if they belong to it, else their first."""
     if not user.is_authenticated:
         return None
-    memberships = list(memberships_of(user))
+    memberships = memberships_of(user)
     for m in memberships:
         if chosen and str(m.organisation.uuid) == str(chosen):
             return m.organisation

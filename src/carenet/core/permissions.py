@@ -102,6 +102,26 @@ class Scope:
 _EMPTY = Scope({}, (), (), False)
 
 
+def memberships_of(user: User | AnonymousUser | None) -> tuple[Membership, ...]:
+    """The user's memberships of active organisations, with the organisation, by acronym.
+
+    Read once per user object (i.e. once per request) and shared by the scope, the acting
+    organisation and the organisation switcher; `forget` drops it.
+    """
+    if user is None or not user.is_authenticated:
+        return ()
+    cached = getattr(user, "_carenet_memberships", None)
+    if cached is not None:
+        return cached
+    memberships = tuple(
+        Membership.objects.filter(user=user, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__acronym")
+    )
+    user._carenet_memberships = memberships  # type: ignore[union-attr,attr-defined]
+    return memberships
+
+
 def scope_of(user: User | AnonymousUser | None) -> Scope:
     """The user's scope, computed once per user object (i.e. once per request)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -109,10 +129,7 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
     cached = getattr(user, "_carenet_scope", None)
     if cached is not None:
         return cached
-    roles = {
-        m.organisation_id: Role(m.role)
-        for m in Membership.objects.filter(user=user, organisation__is_active=True)
-    }
+    roles = {m.organisation_id: Role(m.role) for m in memberships_of(user)}
     coord = list(CoordinatorRole.objects.filter(user=user).select_related("area"))
     scope = Scope(
         roles=roles,
@@ -125,9 +142,10 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
 
 
 def forget(user: Any) -> None:
-    """Drop the cached scope after a membership or role change."""
-    if hasattr(user, "_carenet_scope"):
-        del user._carenet_scope
+    """Drop the cached scope and memberships after a membership or role change."""
+    for name in ("_carenet_scope", "_carenet_memberships"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def role_in(user: User | AnonymousUser | None, organisation: Organisation | None) -> Role | None:
