@@ -569,3 +569,18 @@ def stale_services(user: User | AnonymousUser | None) -> QuerySet[Service]:
         .select_related("organisation", "layer")
         .order_by("last_verified", "name_en")
     )
+
+
+def site_ids_of(organisation_ids: Iterable[int]) -> dict[int, set[uuid_lib.UUID]]:
+    """The ids (uuid) of each organisation's own sites, in one query for all of them.
+
+    Confidential and inactive sites count: an organisation's 4W rows may be about a shelter,
+    or about a month before a site closed. Every organisation asked for has a key."""
+    wanted = sorted(set(organisation_ids))
+    found: dict[int, set[uuid_lib.UUID]] = {pk: set() for pk in wanted}
+    if not wanted:
+        return found
+    rows = Site.objects.filter(organisation_id__in=wanted).values_list("organisation_id", "uuid")
+    for organisation_id, site_uuid in rows:
+        found[organisation_id].add(site_uuid)
+    return found
