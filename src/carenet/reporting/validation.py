@@ -595,9 +595,9 @@ def _own_sites(organisation: Organisation, site_ids: set[uuid.UUID]) -> set[uuid
     closed ones too: a row may be about a shelter, or a month before the site closed)."""
     if not site_ids:
         return set()
-    from carenet.reporting import queries
+    from carenet.directory import queries as directory
 
-    return queries.own_site_ids(organisation, site_ids)
+    return site_ids & directory.site_ids_of([organisation.pk])[organisation.pk]
 
 
 def _lookup(pcodes: Iterable[str]) -> dict[str, AdminArea]:
