@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carenet.core import permissions
+from carenet.core import frames, permissions
 from carenet.directory import presentation, queries, services
 from carenet.directory.forms import SearchForm, ServiceForm, SiteForm, resolve_place
 
@@ -54,10 +55,17 @@ def search(request: HttpRequest) -> HttpResponse:
         }
     elif form.is_bound and form.is_valid():
         context["place_choices"] = form.place_choices
-    template = (
-        "directory/_results.html" if getattr(request, "htmx", False) else "directory/search.html"
+    # The results are rendered on their own: htmx swaps in only them, and the page around
+    # them is the same for every visitor in a language (`frames`).
+    results = render_to_string("directory/_results.html", context | {"request": request})
+    if getattr(request, "htmx", False):
+        return HttpResponse(results)
+    return frames.render(
+        request,
+        "directory/search.html",
+        {"form_html": form.html, "results_html": results},
+        live=("form_html", "results_html"),
     )
-    return render(request, template, context)
 
 
 @require_GET
