@@ -246,7 +246,8 @@ class SearchForm(forms.Form):
         with a marker where each field goes, and the fields are put in per request."""
         parts = cast(list[str], reference.kept(("search-form",), _search_form_parts))
         fill = {
-            "errors": str(self.non_field_errors()) if self.is_bound else "",
+            # An empty error list still renders a template: skip it.
+            "errors": str(errors) if self.is_bound and (errors := self.non_field_errors()) else "",
             "hidden": str(self["lat"]) + str(self["lon"]),
             "open": " open" if self.is_bound and not self.is_empty() else "",
         }
