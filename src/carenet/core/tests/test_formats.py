@@ -68,9 +68,20 @@ def test_iso_dates_parse_in_every_language(language):
         assert forms.DateTimeField().clean("2026-11-23T14:30") == MOMENT
 
 
-def test_english_date_picker_shows_its_value_in_iso():
+@pytest.mark.parametrize("language", ["en", "uk", "pl"])
+def test_date_pickers_show_their_value_in_iso(language):
     # A DateInput without a format of its own shows its value in the first input format;
-    # a browser's date picker understands only ISO.
-    with translation.override("en"):
+    # a browser's date picker understands only ISO (and stays empty otherwise).
+    with translation.override(language):
         html = forms.DateInput(attrs={"type": "date"}).render("day", DAY)
+        local = forms.DateTimeInput(attrs={"type": "datetime-local"}).render("at", MOMENT)
     assert 'value="2026-11-23"' in html
+    assert 'value="2026-11-23 14:30:00"' in local  # a space or a T: both are valid
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"), [("uk", "23.11.2026"), ("pl", "23.11.2026"), ("pl", "23.11.26")]
+)
+def test_ukrainian_and_polish_date_input_still_accepts_day_first(language, typed):
+    with translation.override(language):
+        assert forms.DateField().clean(typed) == DAY
