@@ -249,7 +249,7 @@ class SearchForm(forms.Form):
             # An empty error list still renders a template: skip it.
             "errors": str(errors) if self.is_bound and (errors := self.non_field_errors()) else "",
             "hidden": str(self["lat"]) + str(self["lon"]),
-            "open": " open" if self.is_bound and not self.is_empty() else "",
+            "open": " open" if self.uses_more_filters() else "",
         }
         groups = self.groups
         # parts alternate: frame, marker name, frame, ... (the frame is safe template output)
@@ -266,6 +266,22 @@ class SearchForm(forms.Form):
         if data.get("place") and self.area is None and not self.place_choices:
             self.add_error("place", _("No place with this name or P-code was found."))
         return data
+
+    # The fields inside "More filters": it opens when one of them is set, and stays closed
+    # otherwise, so that on a phone the results are not below a long panel of filters.
+    MORE_FILTERS = (
+        "layer", "activity", "intervention", "language", "target_group", "delivery_mode",
+        "age", "free",
+    )  # fmt: skip
+
+    def uses_more_filters(self) -> bool:
+        if not self.is_bound:
+            return False
+        data = getattr(self, "cleaned_data", {})
+        return any(
+            data.get(name) not in (None, "", False) or name in self.errors
+            for name in self.MORE_FILTERS
+        )
 
     def is_empty(self) -> bool:
         """Nothing asked yet (the first visit): no search runs."""

@@ -243,6 +243,26 @@ def test_a_chosen_filter_is_shown_chosen_only_in_its_own_request(listing: dict) 
     assert re.search(r'<input[^>]* name="q" value="cbt"', plain)
 
 
+@pytest.mark.parametrize(
+    ("params", "opened"),
+    [
+        ({}, False),
+        ({"q": "cbt", "place": "UA3208015"}, False),
+        ({"near": "on", "lat": "50.45", "lon": "30.52"}, False),
+        ({"q": "cbt", "layer": "4"}, True),
+        ({"free": "on"}, True),
+        ({"age": "300"}, True),  # its error must be seen
+    ],
+)
+def test_more_filters_open_only_when_one_of_them_is_used(
+    listing: dict, params: dict, opened: bool
+) -> None:
+    page = client_for(None).get("/services/", params).content.decode()
+    details = re.search(r'<details class="filters"( open)?>', page)
+    assert details is not None
+    assert bool(details.group(1)) is opened
+
+
 def test_the_search_form_speaks_the_language_of_each_request(listing: dict) -> None:
     client = client_for(None)
     with translation.override("uk"):
