@@ -242,7 +242,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("uk", "Українська"), ("pl", "Polski")]
 LANGUAGE_NAMES = {"en": _("English"), "uk": _("Ukrainian"), "pl": _("Polish")}
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-# English dates day first (23 Nov 2026, 23/11/2026); Ukrainian and Polish keep Django's.
+# English dates day first (23 Nov 2026, 23/11/2026); ISO first among every language's input formats.
 FORMAT_MODULE_PATH = ["carenet.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
