@@ -478,6 +478,7 @@ def gap_map(analysis: AreaAnalysis, metric: str) -> Any:
     Cached by everything it shows (areas, values, title, language): drawing thousands of
     shapes costs more than the rest of the page, and the figures change only monthly."""
     from carenet.geo.maps import svg_map
+    from carenet.reporting.symbols import symbol_map
 
     title = str(MAP_METRICS.get(metric, MAP_METRICS["per_10k"]))
     values = map_values(analysis, metric)  # in the areas' order: P-code -> value
@@ -485,9 +486,13 @@ def gap_map(analysis: AreaAnalysis, metric: str) -> Any:
     digest = hashlib.sha1(repr(shown).encode(), usedforsecurity=False).hexdigest()
     svg = cache.get(f"reporting:map:{digest}")
     if svg is None:
-        svg = str(svg_map(analysis.areas, values=values, title=title, legend_title=title))
+        areas = analysis.areas
+        dots = None
+        if not any(a.boundary for a in areas):  # hromadas, gminas: thousands of circles
+            dots = symbol_map(areas, values=values, title=title)
+        svg = str(dots or svg_map(areas, values=values, title=title, legend_title=title))
         cache.set(f"reporting:map:{digest}", svg, MAP_SECONDS)
-    return mark_safe(svg)  # noqa: S308 - drawn by geo.maps.svg_map, which escapes
+    return mark_safe(svg)  # noqa: S308 - drawn by symbol_map or geo.maps.svg_map, which escape
 
 
 def gap_charts(analysis: AreaAnalysis) -> list[Any]:
