@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "carenet.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, built once
     "django_htmx.middleware.HtmxMiddleware",
     "carenet.accounts.middleware.ActingOrganisationMiddleware",
     "carenet.accounts.middleware.TwoFactorRequiredMiddleware",
