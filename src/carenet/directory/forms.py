@@ -136,6 +136,9 @@ def field_group(field: BoundField) -> SafeString:
     return mark_safe(f'<div class="field">{inner}</div>')  # noqa: S308 - escaped above
 
 
+_FEW_VALUES = (TermChoiceField, forms.BooleanField, forms.IntegerField)
+
+
 class _FieldGroups:
     """`{{ form.groups.q }}` in a template: one field group, rendered in Python."""
 
@@ -145,7 +148,17 @@ class _FieldGroups:
     def __getitem__(self, name: str) -> SafeString:
         field = self.form[name]
         if self.form.is_bound and (field.data not in (None, "", False) or field.errors):
-            return field_group(field)
+            value = str(field.data)
+            if (
+                field.errors
+                or not isinstance(field.field, _FEW_VALUES)
+                or value != str(self.form.cleaned_data.get(name))  # "007" is not kept
+            ):
+                return field_group(field)
+            # A valid choice of a code list, a checkbox or an age: few values, each looking
+            # the same on every request (in one language).
+            key = ("group", name, value)
+            return cast(SafeString, reference.kept(key, lambda: field_group(field)))
         # An empty field looks the same on every request (in one language).
         return cast(SafeString, reference.kept(("group", name), lambda: field_group(field)))
 

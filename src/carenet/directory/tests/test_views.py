@@ -243,6 +243,25 @@ def test_a_chosen_filter_is_shown_chosen_only_in_its_own_request(listing: dict) 
     assert re.search(r'<input[^>]* name="q" value="cbt"', plain)
 
 
+def test_a_kept_filter_shows_each_request_its_own_value_and_language(listing: dict) -> None:
+    client = client_for(None)
+    for _ in range(2):  # the second time from what is kept
+        four = client.get("/services/", {"layer": "4"}).content.decode()
+        three = client.get("/services/", {"layer": "3"}).content.decode()
+        assert '<option value="4" selected>' in four and '<option value="3" selected>' in three
+        assert '<option value="3" selected>' not in four
+        padded = client.get("/services/", {"age": "007"}).content.decode()
+        plain = client.get("/services/", {"age": "7"}).content.decode()
+        assert re.search(r'name="age" value="007"', padded)
+        assert re.search(r'name="age" value="7"', plain)
+    with translation.override("uk"):
+        label = gettext("Level of support")
+    assert label != "Level of support"
+    ukrainian = client.get("/services/", {"layer": "4"}, headers={"accept-language": "uk"})
+    assert label in ukrainian.content.decode()
+    assert '<option value="4" selected>' in ukrainian.content.decode()
+
+
 @pytest.mark.parametrize(
     ("params", "opened"),
     [
