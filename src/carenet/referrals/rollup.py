@@ -4,7 +4,8 @@ A coordinator's table would otherwise count every referral of the network on eac
 to 2.6 s at national scale). Instead each counted referral adds its *share* — sent = 1,
 acknowledged = 1 or 0, ..., and the tenths of an hour it took to be acknowledged and started
 — to twelve `PathwayCell` rows: four groupings (organisation, layer, area, total) in three
-scopes (the network, the sender's country, the person's oblast / voivodeship).
+scopes (the network, the sender's country, the person's oblast / voivodeship), written by one
+statement (two when a time to acknowledge or to start is new).
 
 The services keep it exact, inside their own transaction:
 
@@ -25,13 +26,13 @@ from __future__ import annotations
 
 import datetime
 import functools
-import operator
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -60,13 +61,14 @@ COUNTS = (
 )
 GROUPINGS = ("organisation", "layer", "area", "total")
 NETWORK = "*"
-_HISTOGRAMS = ("to_acknowledge", "to_start")
+KEY_FIELDS = ("scope", "grouping", "origin", "target")
+HISTOGRAMS = ("to_acknowledge", "to_start")
 MEDIANS = ("median_to_acknowledge", "median_to_start")
 _MICRO = datetime.timedelta(microseconds=1)
 _TENTH = datetime.timedelta(minutes=6) // _MICRO
 _HOUR = datetime.timedelta(hours=1) // _MICRO
 _DAY = datetime.timedelta(days=1) // _MICRO
-_CHUNK = 200  # cells per locking statement
+_CHUNK = 500  # cells per statement
 
 Key = tuple[str, str, str, str]  # scope, grouping, origin, target
 
@@ -165,23 +167,32 @@ def share_of(referral: Referral) -> Share | None:
 # --- keeping it up to date (called by the services, inside their transaction) ---------------
 
 
-def snapshot(referral: Referral) -> Share | None:
-    """The referral's share now, or None when it is not counted. Locks the client row, so a
-    consent change of the same person waits for (or is waited for by) this step."""
+@dataclass(frozen=True)
+class Snapshot:
+    """Whether the referral's person is counted (their client row is locked until the end of
+    the transaction, so this cannot change before `replace`), and the referral's share."""
+
+    counted: bool
+    share: Share | None
+
+
+def snapshot(referral: Referral) -> Snapshot:
+    """The referral's share now, if its person is counted. Locks the client row, so a consent
+    change of the same person waits for (or is waited for by) this step."""
     counted = (
         Client.objects.select_for_update()
         .filter(pk=referral.client_id)
         .values_list("reports_until", flat=True)
         .get()
-    )
-    return share_of(referral) if counted is not None else None
+    ) is not None
+    return Snapshot(counted, share_of(referral) if counted else None)
 
 
-def replace(before: Share | None, referral: Referral) -> None:
+def replace(before: Snapshot, referral: Referral) -> None:
     """Move the referral's share from `before` (its snapshot) to what it is now."""
-    after = snapshot(referral)
-    if before != after:
-        _apply([(before, -1), (after, 1)])
+    after = share_of(referral) if before.counted else None
+    if before.share != after:
+        _apply([(before.share, -1), (after, 1)])
 
 
 def recount(client: Client) -> None:
@@ -249,7 +260,7 @@ class _Delta:
     def add(self, part: Share, sign: int) -> None:
         for i, value in enumerate(part.counts):
             self.counts[i] += sign * value
-        for name in _HISTOGRAMS:
+        for name in HISTOGRAMS:
             value = getattr(part, name)
             if value is not None:
                 _bump(getattr(self, name), value, sign)
@@ -278,47 +289,80 @@ def _apply(changes: Iterable[tuple[Share | None, int]]) -> None:
             continue
         for key in part.keys:
             deltas.setdefault(key, _Delta()).add(part, sign)
+    # In key order, so that two steps touching the same cells lock them in the same order
+    # and cannot deadlock.
     keys = sorted(k for k, d in deltas.items() if not d.is_zero())
     for start in range(0, len(keys), _CHUNK):
         _apply_chunk(keys[start : start + _CHUNK], deltas)
 
 
 def _apply_chunk(keys: list[Key], deltas: dict[Key, _Delta]) -> None:
-    PathwayCell.objects.bulk_create(
-        [PathwayCell(scope=s, grouping=g, origin=o, target=t) for s, g, o, t in keys],
-        ignore_conflicts=True,
+    """Add the counts in one INSERT ... ON CONFLICT DO UPDATE (the row locks it takes are
+    held to the end of the transaction); when a histogram changes, the same statement
+    returns it, and one more writes it back with its median."""
+    histograms = [name for name in HISTOGRAMS if any(getattr(deltas[k], name) for k in keys)]
+    changed = [n for i, n in enumerate(COUNTS) if any(deltas[k].counts[i] for k in keys)]
+    found = _upsert(
+        [[*key, *deltas[key].counts, "{}", "{}"] for key in keys],
+        columns=(*KEY_FIELDS, *COUNTS, *HISTOGRAMS),
+        added=changed,
+        returning=histograms,
     )
-    # Rows are locked in key order, so two steps touching the same cells cannot deadlock.
-    cells = list(
-        PathwayCell.objects.select_for_update()
-        .filter(_keys_q(keys))
-        .order_by("scope", "grouping", "origin", "target")
+    if not histograms:
+        return
+    rows = []
+    for row in found:
+        key: Key = tuple(row[: len(KEY_FIELDS)])  # type: ignore[assignment]
+        now = dict(zip(histograms, row[len(KEY_FIELDS) :], strict=True))
+        values: list[Any] = [*key, *([0] * len(COUNTS))]  # every column: NOT NULL comes first
+        medians: list[float | None] = []
+        for name in HISTOGRAMS:
+            if name not in now:
+                values.append("{}")  # not written
+                continue
+            histogram = json.loads(now[name]) if isinstance(now[name], str) else dict(now[name])
+            for tenth, by in getattr(deltas[key], name).items():
+                _bump(histogram, tenth, by)
+            values.append(json.dumps(histogram))
+            medians.append(median_tenths([histogram]))
+        rows.append(values + medians)
+    written = [*histograms, *(f"median_{name}" for name in histograms)]
+    _upsert(
+        rows,
+        columns=(*KEY_FIELDS, *COUNTS, *HISTOGRAMS, *written[len(histograms) :]),
+        replaced=written,
     )
-    for cell in cells:
-        delta = deltas[(cell.scope, cell.grouping, cell.origin, cell.target)]
-        values: dict[str, Any] = {
-            name: getattr(cell, name) + change
-            for name, change in zip(COUNTS, delta.counts, strict=True)
-            if change
-        }
-        for name in _HISTOGRAMS:
-            changes = getattr(delta, name)
-            if changes:
-                histogram = dict(getattr(cell, name))
-                for value, by in changes.items():
-                    _bump(histogram, value, by)
-                values[name] = histogram
-                values[f"median_{name}"] = median_tenths([histogram])
-        # One short UPDATE per cell, of what changed (bulk_update's CASE per column is slower).
-        PathwayCell.objects.filter(pk=cell.pk).update(**values)
 
 
-def _keys_q(keys: Iterable[Key]) -> Q:
-    return functools.reduce(
-        operator.or_,
-        (Q(scope=s, grouping=g, origin=o, target=t) for s, g, o, t in keys),
-        Q(pk__in=[]),
+def _upsert(
+    rows: list[list[Any]],
+    *,
+    columns: tuple[str, ...],
+    added: Iterable[str] = (),
+    replaced: Iterable[str] = (),
+    returning: Iterable[str] = (),
+) -> list[Any]:
+    """INSERT the cells (`rows` of `columns`, the key first), or where a cell is there
+    already add the `added` columns to it and set the `replaced` ones; RETURNING the key and
+    the `returning` columns. The same SQL on PostgreSQL and SQLite; every value is a
+    parameter. A cell there is updated (and so locked) even when nothing is added or set."""
+    qn = connection.ops.quote_name
+    table = qn(PathwayCell._meta.db_table)
+    sets = [f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in added] + [
+        f"{qn(c)} = excluded.{qn(c)}" for c in replaced
+    ] or [f"{qn('sent')} = {table}.{qn('sent')}"]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(rows))} "
+        f"ON CONFLICT ({', '.join(qn(c) for c in KEY_FIELDS)}) DO UPDATE SET {', '.join(sets)}"
     )
+    wanted = list(returning)
+    if wanted:
+        sql += " RETURNING " + ", ".join(qn(c) for c in (*KEY_FIELDS, *wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for values in rows for value in values])
+        return cursor.fetchall() if wanted else []
 
 
 # --- rebuilding from the referrals -----------------------------------------------------------

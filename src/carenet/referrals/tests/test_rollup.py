@@ -7,6 +7,8 @@ import statistics
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -121,6 +123,39 @@ def test_each_step_moves_the_referral_in_the_rollup(world: World) -> None:
     total = PathwayCell.objects.get(scope="*", grouping="total")
     assert (total.sent, total.completed, total.loops_closed) == (1, 1, 1)
     assert_rollup_is_exact()
+
+
+def test_a_step_writes_the_rollup_in_one_statement_two_with_a_new_time(world: World) -> None:
+    referral = walk(world, Status.DRAFT)
+    written = []
+    for name, side in PATHS[Status.COMPLETED]:
+        with CaptureQueriesContext(connection) as ctx:
+            referral = services.referral_transition(
+                actor=world.actor(side), referral=referral, name=name, **ARGS.get(name, {})
+            )
+        written.append(sum("referrals_pathwaycell" in q["sql"] for q in ctx.captured_queries))
+    # send, acknowledge (a time to acknowledge), accept, start (a time to start), complete
+    assert written == [1, 2, 1, 2, 1]
+    total = PathwayCell.objects.get(scope="*", grouping="total")
+    assert (total.sent, total.started, total.completed) == (1, 1, 1)
+    assert len(total.to_start) == 1 and total.median_to_start is not None
+    assert_rollup_is_exact()
+
+
+def test_many_cells_at_once_are_written_in_chunks(world: World, monkeypatch: Any) -> None:
+    monkeypatch.setattr(rollup, "_CHUNK", 7)
+    client = make_client(world)
+    share_consent(world, client)
+    for _ in range(3):
+        referral = make_draft(world, client)
+        services.referral_transition(
+            actor=world.people.practitioner, referral=referral, name="send"
+        )
+    consent = share_consent(world, client, purpose=ConsentPurpose.REPORTING, organisations=[])
+    assert PathwayCell.objects.get(scope="*", grouping="total").sent == 3
+    assert_rollup_is_exact()
+    services.consent_withdraw(actor=world.people.practitioner, consent=consent)
+    assert cells() == {}
 
 
 def test_a_reporting_consent_adds_the_person_and_withdrawing_it_removes_them(
