@@ -463,20 +463,23 @@ class Notification(TimeStampedModel):
 
 
 class PathwayCell(models.Model):
-    """One cell of the pathway metrics rollup: what one pathway counts in one scope.
+    """One cell of the pathway metrics rollup: what one pathway counts in one scope and month.
 
     Kept up to date by `rollup.py`, called from the services on every step of a counted
     referral and every change of a `reporting` consent, so the metrics read a few rows
-    instead of every referral. `scope` is "*" (the network), "country:<sender's country>" or
-    "region:<oblast / voivodeship P-code>"; `grouping` is "organisation" (keys are
-    organisation ids), "layer", "area" (the region's P-code) or "total" (empty keys). The two
-    histograms count the hours from sending (`rollup.tenths`: value -> how many referrals).
+    instead of every referral. `scope` is "*" (the network), "country:<sender's country>",
+    "region:<oblast / voivodeship P-code>" or "area:<AdminArea id>" (the person's own area);
+    `grouping` is "organisation" (keys are organisation ids), "layer", "area" (the region's
+    P-code) or "total" (empty keys); `month` is "" (all time) or the month the referrals were
+    sent ("2026-03"). The two histograms count the hours from sending (`rollup.tenths`:
+    value -> how many referrals).
     """
 
     scope = models.CharField(max_length=24)
     grouping = models.CharField(max_length=12)
     origin = models.CharField(max_length=40, blank=True)
     target = models.CharField(max_length=40, blank=True)
+    month = models.CharField(max_length=7, blank=True, default="")
     sent = models.IntegerField(default=0)
     acknowledged = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
@@ -489,17 +492,20 @@ class PathwayCell(models.Model):
     to_acknowledge = models.JSONField(default=dict, blank=True)
     to_start = models.JSONField(default=dict, blank=True)
     # The medians of the two histograms (tenths of an hour), kept with them so that a read
-    # of one scope need not load the histograms.
+    # of one scope need not load the histograms; for the cells over all time only (a month's
+    # cells are read summed).
     median_to_acknowledge = models.FloatField(null=True, blank=True)
     median_to_start = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "grouping", "origin", "target"], name="ref_cell_key"
+                fields=["scope", "grouping", "origin", "target", "month"], name="ref_cell_key"
             )
         ]
-        indexes = [models.Index(fields=["scope", "grouping", "-sent"], name="ref_cell_top")]
+        indexes = [
+            models.Index(fields=["scope", "grouping", "month", "-sent"], name="ref_cell_top")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.scope} {self.grouping} {self.origin}->{self.target}"
+        return f"{self.scope} {self.month or '*'} {self.grouping} {self.origin}->{self.target}"

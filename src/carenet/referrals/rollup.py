@@ -1,11 +1,16 @@
-"""The pathway metrics rollup: per pathway and scope, the counts the metrics show.
+"""The pathway metrics rollup: per pathway, scope and month, the counts the metrics show.
 
 A coordinator's table would otherwise count every referral of the network on each read (0.7
 to 2.6 s at national scale). Instead each counted referral adds its *share* — sent = 1,
 acknowledged = 1 or 0, ..., and the tenths of an hour it took to be acknowledged and started
-— to twelve `PathwayCell` rows: four groupings (organisation, layer, area, total) in three
-scopes (the network, the sender's country, the person's oblast / voivodeship), written by one
-statement (two when a time to acknowledge or to start is new).
+— to `PathwayCell` rows: four groupings (organisation, layer, area, total) in up to four
+scopes (the network, the sender's country, the person's oblast / voivodeship, the person's
+own area: `area:<AdminArea id>`, the finest the referral names), each twice: over all time
+(`month` "") and in the month it was sent ("2026-03", in `settings.TIME_ZONE`). So up to 32
+cells, written by one statement (two when a time to acknowledge or to start is new).
+
+The metrics read one scope over all time for the coordinators' page; whole months of a date
+range, and the areas below an oblast, are sums of cells (`metrics`).
 
 The services keep it exact, inside their own transaction:
 
@@ -16,7 +21,7 @@ The services keep it exact, inside their own transaction:
 * `expire` (run before every read from the rollup) does the same for consents whose end date
   has passed, so the rule "a valid reporting consent, checked now" still holds;
 * `rebuild` recomputes everything from the referrals (after a bulk load, a repair, or a change
-  of an organisation's country): `carenet referrals-rollup`.
+  of an organisation's country or of the areas' tree): `carenet rebuild-referral-rollup`.
 
 Who counts is `Client.reports_until`: the last day a valid `reporting` consent covers
 (`FOREVER` without an end date), None when the person is not counted.
@@ -27,7 +32,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +66,8 @@ COUNTS = (
 )
 GROUPINGS = ("organisation", "layer", "area", "total")
 NETWORK = "*"
-KEY_FIELDS = ("scope", "grouping", "origin", "target")
+ALL_TIME = ""  # the `month` of the cells that count every month
+KEY_FIELDS = ("scope", "grouping", "origin", "target", "month")
 HISTOGRAMS = ("to_acknowledge", "to_start")
 MEDIANS = ("median_to_acknowledge", "median_to_start")
 _MICRO = datetime.timedelta(microseconds=1)
@@ -70,7 +76,7 @@ _HOUR = datetime.timedelta(hours=1) // _MICRO
 _DAY = datetime.timedelta(days=1) // _MICRO
 _CHUNK = 500  # cells per statement
 
-Key = tuple[str, str, str, str]  # scope, grouping, origin, target
+Key = tuple[str, str, str, str, str]  # scope, grouping, origin, target, month
 
 
 def tenths(start: datetime.datetime | None, end: datetime.datetime | None) -> int | None:
@@ -91,14 +97,36 @@ def region_of(path: str | None) -> str:
     return (path or "").split("/")[0]
 
 
+def month_of(moment: datetime.datetime) -> str:
+    """The month a referral sent at `moment` counts in: "2026-03", by the date in
+    `settings.TIME_ZONE`, as `sent_at__date` reads it."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).strftime("%Y-%m")
+
+
+def area_scope(area_id: int) -> str:
+    return f"area:{area_id}"
+
+
 @dataclass(frozen=True)
 class Share:
     """What one counted referral adds to each of its cells."""
 
-    keys: tuple[Key, ...]
+    scopes: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]  # (origin, target) in the order of GROUPINGS
+    month: str
     counts: tuple[int, ...]  # in the order of COUNTS
     to_acknowledge: int | None
     to_start: int | None
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        return tuple(self.keys_in(self.scopes, (ALL_TIME, self.month)))
+
+    def keys_in(self, scopes: Iterable[str], months: Iterable[str]) -> Iterator[Key]:
+        for month in months:
+            for scope in scopes:
+                for grouping, (origin, target) in zip(GROUPINGS, self.pairs, strict=True):
+                    yield (scope, grouping, origin, target, month)
 
 
 def share(
@@ -113,17 +141,16 @@ def share(
     to_organisation_id: int | None,
     from_layer: str,
     layer: str,
+    area_id: int | None,
     area_path: str | None,
     country: str,
 ) -> Share:
     region = region_of(area_path)
-    scopes = [NETWORK, f"country:{country}"] + ([f"region:{region}"] if region else [])
-    pairs = {
-        "organisation": (str(from_organisation_id), str(to_organisation_id or "")),
-        "layer": (from_layer, layer),
-        "area": (region, region),
-        "total": ("", ""),
-    }
+    scopes = [NETWORK, f"country:{country}"]
+    if region:
+        scopes.append(f"region:{region}")
+    if area_id is not None:
+        scopes.append(area_scope(area_id))
     outcome = status in OUTCOME_STATES
     counts = (
         1,
@@ -137,7 +164,14 @@ def share(
         outcome and loop_closed_at is not None,
     )
     return Share(
-        keys=tuple((s, g, *pairs[g]) for s in scopes for g in GROUPINGS),
+        scopes=tuple(scopes),
+        pairs=(
+            (str(from_organisation_id), str(to_organisation_id or "")),
+            (from_layer, layer),
+            (region, region),
+            ("", ""),
+        ),
+        month=month_of(sent_at),
         counts=tuple(int(c) for c in counts),
         to_acknowledge=tenths(sent_at, acknowledged_at),
         to_start=tenths(sent_at, started_at),
@@ -159,6 +193,7 @@ def share_of(referral: Referral) -> Share | None:
         to_organisation_id=referral.to_organisation_id,
         from_layer=referral.from_layer,
         layer=referral.layer,
+        area_id=referral.area_id,
         area_path=referral.area.path if referral.area_id and referral.area else None,
         country=referral.from_organisation.country,
     )
@@ -258,19 +293,17 @@ class _Delta:
     to_start: dict[str, int] = field(default_factory=dict)
 
     def add(self, part: Share, sign: int) -> None:
+        counts = self.counts
         for i, value in enumerate(part.counts):
-            self.counts[i] += sign * value
-        for name in HISTOGRAMS:
-            value = getattr(part, name)
-            if value is not None:
-                _bump(getattr(self, name), value, sign)
+            if value:
+                counts[i] += sign * value
+        if part.to_acknowledge is not None:
+            _bump(self.to_acknowledge, part.to_acknowledge, sign)
+        if part.to_start is not None:
+            _bump(self.to_start, part.to_start, sign)
 
     def is_zero(self) -> bool:
-        return (
-            not any(self.counts)
-            and not any(self.to_acknowledge.values())
-            and not any(self.to_start.values())
-        )
+        return not any(self.counts) and not self.to_acknowledge and not self.to_start
 
 
 def _bump(histogram: dict[str, int], value: int | str, by: int) -> None:
@@ -324,7 +357,8 @@ def _apply_chunk(keys: list[Key], deltas: dict[Key, _Delta]) -> None:
             for tenth, by in getattr(deltas[key], name).items():
                 _bump(histogram, tenth, by)
             values.append(json.dumps(histogram))
-            medians.append(median_tenths([histogram]))
+            # A month's cells are only ever read summed: no median of their own.
+            medians.append(median_tenths([histogram]) if key[-1] == ALL_TIME else None)
         rows.append(values + medians)
     written = [*histograms, *(f"median_{name}" for name in histograms)]
     _upsert(
@@ -382,9 +416,15 @@ _ROW = (
     "to_organisation_id",
     "from_layer",
     "layer",
+    "area_id",
     "area__path",
     "from_organisation__country",
 )
+# The cells are made one family at a time (a kind of scope, over all time or by month), so
+# that only the cells of one family are in memory.
+_FAMILIES = [
+    (kind, monthly) for kind in ("*", "country:", "region:", "area:") for monthly in (False, True)
+]
 
 
 @transaction.atomic
@@ -413,19 +453,25 @@ def rebuild(*, apps: Any = None, batch_size: int = 5000) -> int:
     )
     client_model.objects.update(reports_until=Subquery(last))
     cell_model.objects.all().delete()
-    rows = list(
-        referral_model.objects.filter(sent_at__isnull=False, client__reports_until__isnull=False)
+    args = _share_args()
+    shares = [
+        share(**dict(zip(args, row, strict=True)))
+        for row in referral_model.objects.filter(
+            sent_at__isnull=False, client__reports_until__isnull=False
+        )
         .values_list(*_ROW)
         .iterator(chunk_size=10_000)
-    )
+    ]
     made = 0
-    # One scope family (network, country, region) at a time: a third of the cells in memory.
-    for family in range(3):
+    for kind, monthly in _FAMILIES:
         deltas: dict[Key, _Delta] = {}
-        for row in rows:
-            part = share(**dict(zip(_share_args(), row, strict=True)))
-            for key in part.keys[family * len(GROUPINGS) : (family + 1) * len(GROUPINGS)]:
-                deltas.setdefault(key, _Delta()).add(part, 1)
+        for part in shares:
+            scopes = [s for s in part.scopes if s.startswith(kind)]
+            for key in part.keys_in(scopes, (part.month if monthly else ALL_TIME,)):
+                delta = deltas.get(key)
+                if delta is None:
+                    delta = deltas[key] = _Delta()
+                delta.add(part, 1)
         cell_model.objects.bulk_create(
             (_cell(cell_model, key, delta) for key, delta in deltas.items()),
             batch_size=batch_size,
@@ -442,17 +488,17 @@ def _share_args() -> tuple[str, ...]:
 
 
 def _cell(model: Any, key: Key, delta: _Delta) -> Any:
-    scope, grouping, origin, target = key
-    cell = model(scope=scope, grouping=grouping, origin=origin, target=target)
+    cell = model(**dict(zip(KEY_FIELDS, key, strict=True)))
     for name, value in zip(COUNTS, delta.counts, strict=True):
         setattr(cell, name, value)
     cell.to_acknowledge, cell.to_start = delta.to_acknowledge, delta.to_start
-    cell.median_to_acknowledge = median_tenths([delta.to_acknowledge])
-    cell.median_to_start = median_tenths([delta.to_start])
+    if cell.month == ALL_TIME:  # a month's cells are only ever read summed
+        cell.median_to_acknowledge = median_tenths([delta.to_acknowledge])
+        cell.median_to_start = median_tenths([delta.to_start])
     return cell
 
 
-def median_tenths(histograms: Iterable[dict[str, Any]]) -> float | None:
+def median_tenths(histograms: Iterable[Mapping[Any, Any]]) -> float | None:
     """The median of the values the histograms (tenths -> how many) count together, with the
     mean of the two middle values for an even count, as PERCENTILE_CONT(0.5)."""
     merged: dict[int, int] = {}

@@ -1,17 +1,13 @@
-"""Fill the pathway metrics rollup from the referrals already recorded."""
+"""Fill the pathway metrics rollup from the referrals already recorded.
 
-from typing import Any
+Nothing to do here any more: 0005 (which keys the cells by month and area too) rebuilds the
+whole rollup with the code of today, which needs the columns that migration adds.
+"""
 
 from django.db import migrations
-
-
-def fill(apps: Any, schema_editor: Any) -> None:
-    from carenet.referrals import rollup
-
-    rollup.rebuild(apps=apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("referrals", "0002_add_erasure_and_metrics_rollup")]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

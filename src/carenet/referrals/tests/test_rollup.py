@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
 from typing import Any
 
@@ -26,7 +27,12 @@ from carenet.referrals.tests.conftest import (
     share_consent,
 )
 
-LONG_AGO = datetime.date(2000, 1, 1)  # a date range: the metrics count the referrals
+LONG_AGO = datetime.date(2000, 1, 1)
+
+
+def direct(user: Any, by: str, **options: Any) -> list[dict[str, Any]]:
+    """The metrics counted from the referrals themselves, bypassing the rollup."""
+    return metrics.pathway_metrics(user, by, from_referrals=True, **options)
 
 
 def cells() -> dict[tuple[str, ...], tuple[Any, ...]]:
@@ -41,7 +47,7 @@ def cells() -> dict[tuple[str, ...], tuple[Any, ...]]:
             c.median_to_start,
         )
         if any(values):
-            out[(c.scope, c.grouping, c.origin, c.target)] = values
+            out[(c.scope, c.grouping, c.origin, c.target, c.month)] = values
     return out
 
 
@@ -55,26 +61,36 @@ def counted(world: World, client: Any) -> None:
     share_consent(world, client, purpose=ConsentPurpose.REPORTING, organisations=[])
 
 
-def walk(world: World, status: str, *, hours: float = 5, area: str = "irpin") -> Referral:
-    """A counted referral brought to `status`, `hours` apart from one step to the next."""
-    pcode = {"irpin": "UA3208015", "lviv": "UA4606025"}[area]
-    client = make_client(world, area=AdminArea.objects.get(pcode=pcode))
-    counted(world, client)
-    referral = make_draft(world, client)
-    share_consent(world, client)
-    with freeze_time(timezone.now()) as clock:
+IRPIN, LVIV = "UA3208015", "UA4606025"
+
+
+def walk(
+    world: World,
+    status: str,
+    *,
+    hours: float = 5,
+    area: str | None = IRPIN,
+    at: datetime.datetime | None = None,
+) -> Referral:
+    """A counted referral of a person in `area` (a P-code), made and sent `at` (default now),
+    brought to `status`, `hours` apart from one step to the next."""
+    with freeze_time(at or timezone.now()) as clock:
+        client = make_client(world, area=AdminArea.objects.get(pcode=area) if area else None)
+        counted(world, client)
+        referral = make_draft(world, client)
+        share_consent(world, client)
         for name, side in PATHS[status]:
-            clock.tick(datetime.timedelta(hours=hours))
             referral = services.referral_transition(
                 actor=world.actor(side), referral=referral, name=name, **ARGS.get(name, {})
             )
+            clock.tick(datetime.timedelta(hours=hours))
     return referral
 
 
 def network(world: World) -> None:
     """Referrals in every state, with different delays, from two oblasts, to two receivers."""
     for i, status in enumerate(list(Status)[1:] * 2):
-        referral = walk(world, status, hours=1.5 + 3 * i, area="lviv" if i % 3 else "irpin")
+        referral = walk(world, status, hours=1.5 + 3 * i, area=LVIV if i % 3 else IRPIN)
         if i % 4 == 0:
             Referral.objects.filter(pk=referral.pk).update(to_organisation=world.org_c)
     rollup.rebuild()  # the receivers were changed behind the services' back
@@ -94,7 +110,7 @@ def test_the_rollup_gives_what_counting_the_referrals_gives(
         for threshold in (1, 5):
             settings.CARENET_MIN_CELL = threshold
             fast = metrics.pathway_metrics(user, by)
-            assert fast == metrics.pathway_metrics(user, by, since=LONG_AGO)
+            assert fast == direct(user, by)
             assert fast[-1]["total"] and fast[-1]["sent"]
     assert_rollup_is_exact()
 
@@ -104,9 +120,7 @@ def test_the_rollup_folds_beyond_the_limit_as_the_referrals_do(world: World, set
     network(world)
     for limit in (0, 1, 2, 5):
         fast = metrics.pathway_metrics(world.people.coordinator, "organisation", limit=limit)
-        slow = metrics.pathway_metrics(
-            world.people.coordinator, "organisation", limit=limit, since=LONG_AGO
-        )
+        slow = direct(world.people.coordinator, "organisation", limit=limit)
         assert fast == slow
     assert fast[-2].get("other") is None  # 5 pathways shown: nothing left over
 
@@ -120,42 +134,9 @@ def test_each_step_moves_the_referral_in_the_rollup(world: World) -> None:
         )
         assert_rollup_is_exact()
     services.referral_mark_outcome_seen(actor=world.people.practitioner, referral=referral)
-    total = PathwayCell.objects.get(scope="*", grouping="total")
+    total = PathwayCell.objects.get(scope="*", grouping="total", month="")
     assert (total.sent, total.completed, total.loops_closed) == (1, 1, 1)
     assert_rollup_is_exact()
-
-
-def test_a_step_writes_the_rollup_in_one_statement_two_with_a_new_time(world: World) -> None:
-    referral = walk(world, Status.DRAFT)
-    written = []
-    for name, side in PATHS[Status.COMPLETED]:
-        with CaptureQueriesContext(connection) as ctx:
-            referral = services.referral_transition(
-                actor=world.actor(side), referral=referral, name=name, **ARGS.get(name, {})
-            )
-        written.append(sum("referrals_pathwaycell" in q["sql"] for q in ctx.captured_queries))
-    # send, acknowledge (a time to acknowledge), accept, start (a time to start), complete
-    assert written == [1, 2, 1, 2, 1]
-    total = PathwayCell.objects.get(scope="*", grouping="total")
-    assert (total.sent, total.started, total.completed) == (1, 1, 1)
-    assert len(total.to_start) == 1 and total.median_to_start is not None
-    assert_rollup_is_exact()
-
-
-def test_many_cells_at_once_are_written_in_chunks(world: World, monkeypatch: Any) -> None:
-    monkeypatch.setattr(rollup, "_CHUNK", 7)
-    client = make_client(world)
-    share_consent(world, client)
-    for _ in range(3):
-        referral = make_draft(world, client)
-        services.referral_transition(
-            actor=world.people.practitioner, referral=referral, name="send"
-        )
-    consent = share_consent(world, client, purpose=ConsentPurpose.REPORTING, organisations=[])
-    assert PathwayCell.objects.get(scope="*", grouping="total").sent == 3
-    assert_rollup_is_exact()
-    services.consent_withdraw(actor=world.people.practitioner, consent=consent)
-    assert cells() == {}
 
 
 def test_a_reporting_consent_adds_the_person_and_withdrawing_it_removes_them(
@@ -167,7 +148,7 @@ def test_a_reporting_consent_adds_the_person_and_withdrawing_it_removes_them(
     services.referral_transition(actor=world.people.practitioner, referral=referral, name="send")
     assert cells() == {}  # not counted: no reporting consent
     consent = share_consent(world, client, purpose=ConsentPurpose.REPORTING, organisations=[])
-    assert PathwayCell.objects.get(scope="*", grouping="total").sent == 1
+    assert PathwayCell.objects.get(scope="*", grouping="total", month="").sent == 1
     assert_rollup_is_exact()
     services.consent_withdraw(actor=world.people.practitioner, consent=consent)
     assert cells() == {}
@@ -219,17 +200,28 @@ def test_scopes_follow_the_coordinator_roles(world: World, areas: dict[str, Admi
     assert metrics.rollup_scopes(make_user("x@test.org")) is None
     raion = make_user("raion@test.org")
     account_services.coordinator_grant(actor=None, user=raion, area=areas["bucha"])
-    assert metrics.rollup_scopes(raion) is None
+    # Below an oblast: every area in it (the raion itself and its hromada).
+    bucha, irpin = rollup.area_scope(areas["bucha"].pk), rollup.area_scope(areas["irpin"].pk)
+    assert metrics.rollup_scopes(raion) == sorted([bucha, irpin])
+    account_services.coordinator_grant(actor=None, user=raion, area=areas["irpin"])
+    assert metrics.rollup_scopes(raion) == sorted([bucha, irpin])  # inside: nothing more
+    account_services.coordinator_grant(actor=None, user=raion, area=areas["kyiv_obl"])
+    assert metrics.rollup_scopes(raion) == ["region:UA32"]  # the oblast holds both
+    account_services.coordinator_grant(actor=None, user=raion, area=areas["lviv"])
+    assert metrics.rollup_scopes(raion) == ["region:UA32", rollup.area_scope(areas["lviv"].pk)]
 
 
-def test_a_raion_coordinator_is_counted_from_the_referrals(
-    world: World, areas: dict[str, AdminArea], settings
+def test_a_raion_coordinator_reads_the_cells_of_its_areas(
+    world: World, areas: dict[str, AdminArea], settings, monkeypatch
 ) -> None:
     settings.CARENET_MIN_CELL = 1
     network(world)
     raion = make_user("raion@test.org")
     account_services.coordinator_grant(actor=None, user=raion, area=areas["bucha"])
+    slow = direct(raion, "area")
+    monkeypatch.setattr(metrics, "_from_referrals", _refuse)
     rows = metrics.pathway_metrics(raion, "area")
+    assert rows == slow
     assert [r["from"] for r in rows] == ["Kyivska (UA32)", "All pathways"]
     in_bucha = Referral.objects.filter(area__path__startswith="UA32/UA3208/").sent().count()
     assert rows[-1]["sent"] == in_bucha > 0
@@ -244,7 +236,7 @@ def test_two_oblasts_are_summed(world: World, areas: dict[str, AdminArea], setti
     assert metrics.rollup_scopes(both) == ["region:UA32", "region:UA46"]
     for by in ("organisation", "layer", "area"):
         fast = metrics.pathway_metrics(both, by)
-        assert fast == metrics.pathway_metrics(both, by, since=LONG_AGO)
+        assert fast == direct(both, by)
     assert fast[-1]["sent"] == Referral.objects.sent().count()
 
 
@@ -289,3 +281,194 @@ def test_the_metrics_page_reads_a_few_statements_whatever_the_pathways(
         with django_assert_max_num_queries(9):
             response = page.get(reverse("referrals:metrics"), {"by": by})
         assert response.status_code == 200 and "All pathways" in response.content.decode()
+
+
+# --- date ranges and areas below an oblast -------------------------------------------------------
+
+
+def _refuse(*args: Any, **kwargs: Any) -> None:
+    raise AssertionError("counted from the referrals, not read from the rollup")
+
+
+def local(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime.datetime:
+    """A moment in the site's time zone (the months of the rollup are read in it)."""
+    zone = timezone.get_default_timezone()
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=zone)
+
+
+def calendar(world: World, areas: dict[str, AdminArea]) -> int:
+    """Referrals of last year sent over four months, some minutes either side of midnight
+    at the turn of a month (which in UTC is still the month before), by people in a hromada,
+    in a raion itself, in a second hromada of that raion, in another oblast and in no area;
+    in every state, with different delays. Returns the year."""
+    year = timezone.localdate().year - 1
+    AdminArea.objects.create(
+        pcode="UA3208007",
+        level=3,
+        parent=areas["bucha"],
+        path=areas["bucha"].path + "UA3208007/",
+        country="UA",
+        boundary_set=areas["bucha"].boundary_set,
+        name_en="Bucha",
+    )
+    moments = [
+        local(year, 1, 10),
+        local(year, 1, 31, 23, 50),
+        local(year, 2, 1, 0, 10),
+        local(year, 2, 14, 9),
+        local(year, 2, 28, 23, 59),
+        local(year, 3, 1, 0, 5),
+        local(year, 3, 15, 15),
+        local(year, 4, 2, 8),
+        local(year, 4, 30, 23),
+    ]
+    places = [IRPIN, LVIV, "UA3208", None, "UA3208007", IRPIN]
+    states = list(Status)[1:]
+    for i, moment in enumerate(moments * 2):
+        referral = walk(
+            world, states[i % len(states)], hours=0.7 + 9.3 * i, area=places[i % 6], at=moment
+        )
+        if i % 5 == 0:
+            Referral.objects.filter(pk=referral.pk).update(to_organisation=world.org_c)
+    rollup.rebuild()  # the receivers were changed behind the services' back
+    for referral in Referral.objects.filter(status__in=[Status.COMPLETED, Status.NO_SHOW]):
+        services.referral_mark_outcome_seen(actor=world.people.practitioner, referral=referral)
+    return year
+
+
+def ranges(year: int) -> list[tuple[datetime.date | None, datetime.date | None]]:
+    d = functools.partial(datetime.date, year)
+    return [
+        (None, None),
+        (d(1, 1), None),  # whole months, open-ended
+        (None, d(2, 28)),
+        (d(2, 1), d(3, 31)),
+        (d(1, 31), d(2, 1)),  # one day either side of a month's turn
+        (d(1, 15), d(3, 14)),  # part of January, all February, part of March
+        (d(2, 2), d(4, 30)),
+        (d(1, 1), d(4, 1)),
+        (d(2, 1), d(2, 14)),  # within one month
+        (d(2, 14), d(2, 14)),
+        (d(2, 15), d(3, 1)),
+        (d(3, 1), d(1, 1)),  # the wrong way round: nothing
+        (d(5, 1), None),  # after everything
+        (LONG_AGO, None),  # around everything: the cells over all time
+        (d(1, 1), d(12, 31)),
+    ]
+
+
+@pytest.mark.parametrize("by", ["organisation", "layer", "area"])
+def test_date_ranges_and_areas_below_an_oblast_read_the_rollup_exactly(
+    world: World, areas: dict[str, AdminArea], settings: Any, monkeypatch: Any, by: str
+) -> None:
+    year = calendar(world, areas)
+    people = world.people
+    coordinators = [people.coordinator, people.oblast_coordinator, people.superuser]
+    for email, grants in [
+        ("country@test.org", [{"country": "UA"}]),
+        ("raion@test.org", [{"area": areas["bucha"]}]),
+        ("hromada@test.org", [{"area": areas["irpin"]}]),
+        ("two@test.org", [{"area": areas["kyiv_obl"]}, {"area": areas["lviv_obl"]}]),
+        ("mixed@test.org", [{"area": areas["bucha"]}, {"area": areas["lviv"]}]),
+    ]:
+        user = make_user(email)
+        for grant in grants:
+            account_services.coordinator_grant(actor=None, user=user, **grant)
+        coordinators.append(user)
+    seen = 0
+    # Every reach and range as they are; then, for two of them, small cells folded and one
+    # pathway shown at most (ranked on the months and the days around them together).
+    for threshold, limit, users in ((1, metrics.LIMIT, coordinators), (3, 1, coordinators[3:5])):
+        settings.CARENET_MIN_CELL = threshold
+        for user in users:
+            for since, until in ranges(year):
+                options = {"since": since, "until": until, "limit": limit}
+                slow = direct(user, by, **options)
+                with monkeypatch.context() as patch:
+                    patch.setattr(metrics, "_from_referrals", _refuse)
+                    fast = metrics.pathway_metrics(user, by, **options)
+                assert fast == slow, (user.email, since, until, threshold)
+                seen += fast[-1]["sent"] or 0
+    assert seen > 0
+    assert_rollup_is_exact()
+
+
+def test_a_month_is_the_site_s_local_month(world: World, areas: dict[str, AdminArea]) -> None:
+    year = calendar(world, areas)
+    network = world.people.coordinator
+    turn = {"since": datetime.date(year, 2, 1), "until": datetime.date(year, 2, 28)}
+    # Sent at 00:10 on the 1st of February local time (still January in UTC), twice; and at
+    # 23:59 on the 28th, twice; and on the 14th, twice.
+    assert metrics.pathway_metrics(network, "layer", **turn)[-1]["sent"] == 6
+    assert direct(network, "layer", **turn)[-1]["sent"] == 6
+    cell = PathwayCell.objects.get(scope="*", grouping="total", month=f"{year}-02")
+    assert cell.sent == 6
+
+
+def test_a_plan_reads_whole_months_and_counts_the_days_around_them(world: World) -> None:
+    user, d = world.people.coordinator, functools.partial(datetime.date, 2026)
+    assert metrics.rollup_plan(user) == metrics.RollupPlan(["*"])
+    assert metrics.rollup_plan(user, d(2, 1), d(3, 31)) == metrics.RollupPlan(
+        ["*"], months=("2026-02", "2026-03")
+    )
+    assert metrics.rollup_plan(user, d(1, 15), d(3, 14)) == metrics.RollupPlan(
+        ["*"], months=("2026-02", "2026-02"), edges=((d(1, 15), d(1, 31)), (d(3, 1), d(3, 14)))
+    )
+    assert metrics.rollup_plan(user, d(12, 2), None) == metrics.RollupPlan(
+        ["*"], months=("2027-01", "9999-99"), edges=((d(12, 2), d(12, 31)),)
+    )
+    assert metrics.rollup_plan(user, None, d(2, 27)) == metrics.RollupPlan(
+        ["*"], months=("0000-00", "2026-01"), edges=((d(2, 1), d(2, 27)),)
+    )
+    within = metrics.rollup_plan(user, d(2, 3), d(3, 2))
+    assert within is not None and within.edges == ((d(2, 3), d(3, 2)),)
+    assert metrics.rollup_plan(user, datetime.date(9999, 12, 2), None) is None
+    assert metrics.rollup_plan(make_user("nobody@test.org"), d(2, 1)) is None
+    with timezone.override("UTC"):  # dates read in another zone than the rollup's months
+        assert metrics.rollup_plan(user, d(2, 1)) is None
+
+
+def test_dates_in_another_time_zone_are_counted_from_the_referrals(
+    world: World, areas: dict[str, AdminArea], settings: Any
+) -> None:
+    settings.CARENET_MIN_CELL = 1
+    year = calendar(world, areas)
+    network = world.people.coordinator
+    half = {"since": datetime.date(year, 2, 1), "until": datetime.date(year, 2, 14)}
+    assert metrics.pathway_metrics(network, "layer", **half)[-1]["sent"] == 4
+    with timezone.override("UTC"):  # 00:10 on the 1st of February in Kyiv is in January
+        assert metrics.pathway_metrics(network, "layer", **half)[-1]["sent"] == 2
+        assert metrics.pathway_metrics(network, "layer", **half) == direct(network, "layer", **half)
+
+
+def test_a_step_writes_the_rollup_in_one_statement_two_with_a_new_time(world: World) -> None:
+    referral = walk(world, Status.DRAFT)
+    written = []
+    for name, side in PATHS[Status.COMPLETED]:
+        with CaptureQueriesContext(connection) as ctx:
+            referral = services.referral_transition(
+                actor=world.actor(side), referral=referral, name=name, **ARGS.get(name, {})
+            )
+        written.append(sum("referrals_pathwaycell" in q["sql"] for q in ctx.captured_queries))
+    # send, acknowledge (a time to acknowledge), accept, start (a time to start), complete
+    assert written == [1, 2, 1, 2, 1]
+    total = PathwayCell.objects.get(scope="*", grouping="total", month="")
+    assert (total.sent, total.started, total.completed) == (1, 1, 1)
+    assert len(total.to_start) == 1 and total.median_to_start is not None
+    assert_rollup_is_exact()
+
+
+def test_many_cells_at_once_are_written_in_chunks(world: World, monkeypatch: Any) -> None:
+    monkeypatch.setattr(rollup, "_CHUNK", 7)
+    client = make_client(world)
+    share_consent(world, client)
+    for _ in range(3):
+        referral = make_draft(world, client)
+        services.referral_transition(
+            actor=world.people.practitioner, referral=referral, name="send"
+        )
+    consent = share_consent(world, client, purpose=ConsentPurpose.REPORTING, organisations=[])
+    assert PathwayCell.objects.get(scope="*", grouping="total", month="").sent == 3
+    assert_rollup_is_exact()
+    services.consent_withdraw(actor=world.people.practitioner, consent=consent)
+    assert cells() == {}
