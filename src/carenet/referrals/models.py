@@ -359,6 +359,8 @@ class Referral(TimeStampedModel):
             models.Index(fields=["to_organisation", "status", "-sent_at"], name="ref_inbox_status"),
             models.Index(fields=["from_organisation", "-created_at"], name="ref_outbox"),
             models.Index(fields=["status", "due_at"], name="ref_due"),
+            # The days of a date range outside its whole months (`metrics`).
+            models.Index(fields=["sent_at"], name="ref_sent"),
         ]
         constraints = [
             models.CheckConstraint(
