@@ -428,7 +428,7 @@ _FAMILIES = [
 
 
 @transaction.atomic
-def rebuild(*, apps: Any = None, batch_size: int = 5000) -> int:
+def rebuild(*, apps: Any = None) -> int:
     """Recompute who is counted and every cell from the referrals; returns the cells made.
 
     `apps`: the app registry to take the models from (a migration passes its own).
@@ -472,10 +472,7 @@ def rebuild(*, apps: Any = None, batch_size: int = 5000) -> int:
                 if delta is None:
                     delta = deltas[key] = _Delta()
                 delta.add(part, 1)
-        cell_model.objects.bulk_create(
-            (_cell(cell_model, key, delta) for key, delta in deltas.items()),
-            batch_size=batch_size,
-        )
+        _insert(cell_model._meta.db_table, (_cell(key, delta) for key, delta in deltas.items()))
         made += len(deltas)
     return made
 
@@ -487,15 +484,36 @@ def _share_args() -> tuple[str, ...]:
     )
 
 
-def _cell(model: Any, key: Key, delta: _Delta) -> Any:
-    cell = model(**dict(zip(KEY_FIELDS, key, strict=True)))
-    for name, value in zip(COUNTS, delta.counts, strict=True):
-        setattr(cell, name, value)
-    cell.to_acknowledge, cell.to_start = delta.to_acknowledge, delta.to_start
-    if cell.month == ALL_TIME:  # a month's cells are only ever read summed
-        cell.median_to_acknowledge = median_tenths([delta.to_acknowledge])
-        cell.median_to_start = median_tenths([delta.to_start])
-    return cell
+_COLUMNS = (*KEY_FIELDS, *COUNTS, *HISTOGRAMS, *MEDIANS)
+
+
+def _cell(key: Key, delta: _Delta) -> tuple[Any, ...]:
+    """The values of a new cell, in the order of `_COLUMNS`."""
+    histograms = (delta.to_acknowledge, delta.to_start)
+    # A month's cells are only ever read summed: no median of their own.
+    alone = key[-1] == ALL_TIME
+    return (
+        *key,
+        *delta.counts,
+        *(json.dumps(h) for h in histograms),
+        *(median_tenths([h]) if alone else None for h in histograms),
+    )
+
+
+def _insert(table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Write new cells: COPY on PostgreSQL, a prepared INSERT elsewhere (the model's layer
+    would take most of a rebuild's time at national scale)."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in _COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_COLUMNS))
+            insert = f"INSERT INTO {qn(table)} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(insert, list(rows))
 
 
 def median_tenths(histograms: Iterable[Mapping[Any, Any]]) -> float | None:
