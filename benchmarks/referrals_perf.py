@@ -15,7 +15,15 @@ service-site pairs) and 200,000 referrals, 10,000+ of them addressed to one orga
   (view, template) through Django's test client;
 * the coordinators' pathway metrics (`referrals.metrics.pathway_metrics`, from the rollup)
   for the network and one oblast, by organisation, layer and area: median and p95; the whole
-  metrics page; and a few reads that count the referrals themselves (a date range);
+  metrics page; and a few reads that count the referrals themselves;
+* the same metrics with a date range (whole months, any days, or from a day on) for the
+  network and the oblast coordinator, and for a coordinator of one raion and of one hromada
+  (created when missing) without and with a date range: median and p95, and the same reads
+  counted from the referrals (`from_referrals=True`) in the same run, when the code has it;
+* a referral step (acknowledge, accept, start, complete; each in a transaction rolled back,
+  so the data stays as built) with the rollup kept, and the same steps with the rollup left
+  out (its two calls made no-ops): median and p95 of the step, of the rollup's own part,
+  and the ratio of the step to the step without the rollup;
 * the bare SQL baseline: the very statements those calls issue, captured once per sample and
   re-run through a raw cursor (no ORM, no Python objects); the ratio is ours / bare.
 
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import inspect
 import os
 import random
 import statistics
@@ -385,16 +394,239 @@ def bench_metrics(samples: int, rng: random.Random) -> dict[str, float]:
         )
 
     live = []
-    since = datetime.date(2000, 1, 1)  # a date range: counted from the referrals
     for user in coordinators:
         for by in metrics.GROUPINGS:
-            live.append(timed(lambda u=user, b=by: metrics.pathway_metrics(u, b, since=since)))
+            live.append(timed(lambda u=user, b=by: counted_directly(u, b)))
     print(
         f"{'  counting the referrals':<28} median {statistics.median(live):7.1f} ms  "
         f"max {max(live):7.1f} ms  ({len(live)} reads: 2 coordinators x 3 groupings; "
-        f"a date range, and every read before the rollup)"
+        f"every read before the rollup)"
     )
     return result
+
+
+def counted_directly(user: Any, by: str, **options: Any) -> Any:
+    """The metrics counted from the referrals themselves (`from_referrals=True`; code without
+    that option counted every read with a date range so)."""
+    from carenet.referrals import metrics
+
+    if "from_referrals" in inspect.signature(metrics.pathway_metrics).parameters:
+        return metrics.pathway_metrics(user, by, from_referrals=True, **options)
+    return metrics.pathway_metrics(user, by, **{"since": datetime.date(2000, 1, 1), **options})
+
+
+# --- pathway metrics: date ranges, areas below an oblast ------------------------------------------
+
+
+def area_coordinator(email: str, area: Any) -> Any:
+    """A coordinator limited to `area`, made once in the benchmark's database."""
+    from carenet.accounts import services as account_services
+    from carenet.accounts.models import CoordinatorRole, User
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None)
+    if not CoordinatorRole.objects.filter(user=user, area=area).exists():
+        CoordinatorRole.objects.filter(user=user).delete()
+        account_services.coordinator_grant(actor=None, user=user, area=area)
+    return user
+
+
+def busiest_areas() -> tuple[Any, Any]:
+    """The raion of Kyivska oblast with the most sent referrals, and its busiest hromada."""
+    from carenet.geo.models import AdminArea
+    from carenet.referrals.models import Referral
+
+    def busiest(areas: Any) -> Any:
+        counts = {
+            a: Referral.objects.filter(sent_at__isnull=False, area__path__startswith=a.path).count()
+            for a in areas
+        }
+        return max(counts, key=lambda a: (counts[a], a.pcode))
+
+    kyiv = AdminArea.objects.get(pcode="UA32")
+    raion = busiest(AdminArea.objects.filter(parent=kyiv))
+    return raion, busiest(AdminArea.objects.filter(parent=raion))
+
+
+def date_range(rng: random.Random, kind: str) -> dict[str, datetime.date | None]:
+    """`since` and `until` in the last year: whole months (one to three); any days (a week
+    to four months); or from a day on."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    if kind == "whole months":
+        first = (today.replace(day=1) - 28 * rng.randint(1, 11) * day).replace(day=1)
+        after = (first + 31 * rng.randint(1, 3) * day).replace(day=1)
+        return {"since": first, "until": after - day}
+    since = today - rng.randint(7, 360) * day
+    if kind == "any days":
+        return {"since": since, "until": since + rng.randint(7, 120) * day}
+    return {"since": since, "until": None}
+
+
+RANGE_KINDS = ("whole months", "any days", "from a day on")
+
+
+def measure_reads(name: str, reads: list[tuple[Any, str, dict[str, Any]]]) -> dict[str, float]:
+    """Median and p95 of `pathway_metrics` over `reads` (user, grouping, options), with the
+    bare SQL ratio; and the same reads counted from the referrals."""
+    from carenet.referrals import metrics
+
+    ours, base, direct = [], [], []
+    for user, by, options in reads:
+        statements = captured(lambda u=user, b=by, o=options: metrics.pathway_metrics(u, b, **o))
+        ours.append(timed(lambda u=user, b=by, o=options: metrics.pathway_metrics(u, b, **o)))
+        base.append(bare(statements))
+        direct.append(timed(lambda u=user, b=by, o=options: counted_directly(u, b, **o)))
+    row = summary(name, ours, base, goal_ms=METRICS_GOAL_MS, goal_ratio=None)
+    row["counted_median"], row["counted_p95"] = statistics.median(direct), p95(direct)
+    print(
+        f"{'  counted from the referrals':<28} median {row['counted_median']:7.1f} ms  "
+        f"p95 {row['counted_p95']:7.1f} ms  | counted / ours at the median "
+        f"{row['counted_median'] / row['median']:5.1f}"
+    )
+    return row
+
+
+def bench_metric_ranges(samples: int, rng: random.Random) -> None:
+    """Pathway metrics with a date range, and for coordinators of a raion and of a hromada."""
+    from carenet.accounts.models import User
+    from carenet.core import permissions
+    from carenet.referrals import metrics
+
+    raion, hromada = busiest_areas()
+    wide = [
+        User.objects.get(email=f"{name}@carenet.demo")
+        for name in ("coordinator", "coordinator.kyiv")
+    ]
+    narrow = [
+        area_coordinator("coordinator.raion@carenet.demo", raion),
+        area_coordinator("coordinator.hromada@carenet.demo", hromada),
+    ]
+    print(f"  below the oblast: raion {raion.pcode}, hromada {hromada.pcode}")
+    for user in wide + narrow:
+        permissions.scope_of(user)  # once per request in the app; cached on the user
+        for by in metrics.GROUPINGS:  # warm PostgreSQL's buffers
+            metrics.pathway_metrics(user, by)
+    groupings = list(metrics.GROUPINGS)
+    # Counting from the referrals takes up to seconds a read: a third of the samples do it.
+    n = max(samples // 3, 20)
+    for kind in RANGE_KINDS:
+        reads = [(rng.choice(wide), rng.choice(groupings), date_range(rng, kind)) for _ in range(n)]
+        measure_reads(f"metrics, {kind}", reads)
+    for user, level in zip(narrow, ("raion", "hromada"), strict=True):
+        reads = [(user, rng.choice(groupings), {}) for _ in range(n)]
+        measure_reads(f"metrics, a {level}", reads)
+        reads = [
+            (user, rng.choice(groupings), date_range(rng, rng.choice(RANGE_KINDS)))
+            for _ in range(n)
+        ]
+        measure_reads(f"metrics, a {level}, a range", reads)
+
+
+# --- a referral step and its rollup --------------------------------------------------------------
+
+STEPS = {  # step -> the state it starts from
+    "acknowledge": "sent",
+    "accept": "acknowledged",
+    "start": "accepted",
+    "complete": "in_progress",
+}
+STEP_ARGS = {"complete": {"outcome": "service_completed", "feedback": "Eight sessions."}}
+
+
+class _Undo(Exception):
+    pass
+
+
+def bench_steps(samples: int, rng: random.Random) -> None:
+    """One referral step of a counted person, in a transaction rolled back: with the rollup
+    kept (and the time its two calls take), and with those calls left out."""
+    from django.db import transaction
+
+    from carenet.accounts.models import Membership, Role
+    from carenet.referrals import rollup, services
+    from carenet.referrals.models import Referral
+
+    cases = []
+    for name, state in STEPS.items():
+        pool = list(
+            Referral.objects.filter(status=state, client__reports_until__isnull=False)
+            .order_by("pk")
+            .values_list("pk", "to_organisation_id")[:2000]
+        )
+        for pk, org in rng.sample(pool, min(len(pool), max(samples // len(STEPS), 10))):
+            member = (
+                Membership.objects.filter(
+                    organisation_id=org, role__in=[Role.PRACTITIONER, Role.ORG_ADMIN]
+                )
+                .select_related("user")
+                .first()
+            )
+            if member is not None:
+                cases.append((name, pk, member.user))
+    rng.shuffle(cases)
+    snapshot, replace = rollup.snapshot, rollup.replace
+    spent = [0.0, 0]  # milliseconds in the rollup's calls of this step; calls under way
+
+    def timing(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_call(*args: Any) -> Any:
+            started = time.perf_counter()
+            spent[1] += 1
+            try:
+                return fn(*args)
+            finally:
+                spent[1] -= 1
+                if not spent[1]:  # the outermost call (`replace` may call `snapshot`)
+                    spent[0] += (time.perf_counter() - started) * 1000
+
+        return timed_call
+
+    def step(name: str, pk: int, user: Any, keep: bool) -> tuple[float, float]:
+        if keep:
+            rollup.snapshot, rollup.replace = timing(snapshot), timing(replace)
+        else:
+            rollup.snapshot = lambda referral: None
+            rollup.replace = lambda before, referral: None
+        spent[0] = 0.0
+        referral = Referral.objects.get(pk=pk)
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                services.referral_transition(
+                    actor=user, referral=referral, name=name, **STEP_ARGS.get(name, {})
+                )
+                took = (time.perf_counter() - started) * 1000
+                raise _Undo
+        except _Undo:
+            return took, spent[0]
+        finally:
+            rollup.snapshot, rollup.replace = snapshot, replace
+
+    for name, pk, user in cases[:20]:  # warm up
+        step(name, pk, user, keep=True)
+    with_rollup, without, part = [], [], []
+    for name, pk, user in cases:
+        # Each step with and without the rollup, back to back, in a random order.
+        for keep in rng.sample([True, False], 2):
+            took, in_rollup = step(name, pk, user, keep)
+            if keep:
+                with_rollup.append(took)
+                part.append(in_rollup)
+            else:
+                without.append(took)
+    ratio = statistics.median(with_rollup) / statistics.median(without)
+    print(
+        f"{'a referral step':<28} median {statistics.median(with_rollup):7.1f} ms  p95 "
+        f"{p95(with_rollup):7.1f} ms  | without the rollup median "
+        f"{statistics.median(without):6.1f} ms  p95 {p95(without):6.1f} ms  | ratio {ratio:4.2f}"
+    )
+    print(
+        f"{'  the rollup part of it':<28} median {statistics.median(part):7.1f} ms  p95 "
+        f"{p95(part):7.1f} ms  ({len(cases)} steps: acknowledge, accept, start, complete)"
+    )
 
 
 def main() -> None:
@@ -404,7 +636,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["suggestions", "inbox", "metrics"],
+        choices=["suggestions", "inbox", "metrics", "ranges", "steps"],
         help="measure only this (repeatable; default: everything)",
     )
     parser.add_argument(
@@ -428,13 +660,17 @@ def main() -> None:
     for draft in drafts(30, random.Random(0)):
         queries.suggestions_for(draft)
     print("--- measured ---")
-    only = set(args.only or ["suggestions", "inbox", "metrics"])
+    only = set(args.only or ["suggestions", "inbox", "metrics", "ranges", "steps"])
     if "suggestions" in only:
         bench_suggestions(args.samples, rng)
     if "inbox" in only:
         bench_inbox(args.samples, rng)
     if "metrics" in only:
         bench_metrics(args.samples, rng)
+    if "ranges" in only:
+        bench_metric_ranges(args.samples, rng)
+    if "steps" in only:
+        bench_steps(args.samples, rng)
 
 
 if __name__ == "__main__":
