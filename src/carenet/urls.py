@@ -18,7 +18,7 @@ urlpatterns = [
     path("places/", include("carenet.geo.urls")),
     path("taxonomies/", include("carenet.taxonomy.urls")),
     path("services/", include("carenet.directory.urls")),
-    path("hsds/", include("carenet.directory.hsds_urls")),
+    path("hsds/", include("carenet.directory.hsds.urls")),
     path("4w/", include("carenet.reporting.urls")),
     path("referrals/", include("carenet.referrals.urls")),
     path("communities/", include("carenet.community.urls")),

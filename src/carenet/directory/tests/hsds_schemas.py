@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from carenet.directory.hsds_api import HSDS_DIR, _openapi
+from carenet.directory.hsds.api import HSDS_DIR, _openapi
 
 BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 OPENAPI = BASE + "openapi.json"

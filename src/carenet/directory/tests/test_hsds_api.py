@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carenet.conftest import People, client_for
-from carenet.directory import hsds_out
+from carenet.directory.hsds import out as hsds_out
 from carenet.directory.models import ServiceArea
 from carenet.directory.tests.hsds_schemas import errors, response_validator, schema_validator
 

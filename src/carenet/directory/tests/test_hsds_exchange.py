@@ -12,8 +12,8 @@ import pytest
 from carenet.accounts.models import Organisation
 from carenet.conftest import People, client_for
 from carenet.core.models import AuditEntry
-from carenet.directory import hsds_exchange
-from carenet.directory.hsds_exchange import ImportFailed
+from carenet.directory.hsds import exchange as hsds_exchange
+from carenet.directory.hsds.exchange import ImportFailed
 from carenet.directory.models import SearchEntry, Service, ServiceArea, ServiceAtLocation, Site
 from carenet.directory.tests.hsds_schemas import errors, schema_validator
 

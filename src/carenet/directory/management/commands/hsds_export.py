@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from carenet.directory import hsds_exchange
+from carenet.directory.hsds import exchange as hsds_exchange
 
 
 class Command(BaseCommand):

@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from carenet.accounts.models import Organisation
-from carenet.directory import hsds_out
+from carenet.directory.hsds import out as hsds_out
 from carenet.directory.models import (
     SearchEntry,
     Service,
@@ -39,7 +39,7 @@ from carenet.directory.text import words
 from carenet.geo.queries import bbox_around, distance_km
 from carenet.taxonomy.models import Scheme, Term
 
-HSDS_DIR = Path(__file__).resolve().parent / "hsds"
+HSDS_DIR = Path(__file__).resolve().parent
 PER_PAGE = 50
 MAX_PER_PAGE = 500
 M2M = ("activities", "interventions", "target_groups", "languages", "delivery_modes")

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 
-from carenet.directory import hsds_out
-from carenet.directory.hsds_api import HSDS_DIR, _organisations, services_queryset
+from carenet.directory.hsds import out as hsds_out
+from carenet.directory.hsds.api import HSDS_DIR, _organisations, services_queryset
 from carenet.directory.queries import public_services, public_sites
 
 Tables = dict[str, list[dict[str, Any]]]
@@ -117,7 +117,7 @@ class ImportReport:
 def export_json() -> dict[str, Any]:
     """The whole public directory as one HSDS JSON document (in English, with the other
     languages as `carenet:` attributes)."""
-    from carenet.directory.hsds_api import _render_organisations, _schemes, _terms
+    from carenet.directory.hsds.api import _render_organisations, _schemes, _terms
 
     with translation.override("en"):
         orgs = list(
@@ -278,8 +278,8 @@ def read_file(name: str, data: bytes) -> Tables:
 
 @transaction.atomic
 def import_tables(tables: Tables, *, actor: Any = None) -> ImportReport:
-    """Check every row, then write (see `hsds_import.Loader`); raises ImportFailed."""
-    from carenet.directory.hsds_import import Loader
+    """Check every row, then write (see `loader.Loader`); raises ImportFailed."""
+    from carenet.directory.hsds.loader import Loader
 
     return Loader(tables, actor=actor).run()
 

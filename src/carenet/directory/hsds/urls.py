@@ -3,7 +3,8 @@ URLconf)."""
 
 from django.urls import path
 
-from carenet.directory import hsds_api, hsds_exchange_views
+from carenet.directory.hsds import api as hsds_api
+from carenet.directory.hsds import views as hsds_exchange_views
 
 app_name = "hsds"
 

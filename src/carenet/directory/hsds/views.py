@@ -7,7 +7,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from carenet.directory import hsds_exchange
+from carenet.directory.hsds import exchange as hsds_exchange
 
 
 @require_GET

@@ -20,8 +20,9 @@ from carenet.accounts import services as account_services
 from carenet.accounts.models import Country, Organisation, OrganisationKind
 from carenet.core import audit
 from carenet.core.models import AuditAction
-from carenet.directory import hsds_out, indexing
-from carenet.directory.hsds_exchange import ImportFailed, ImportReport, RowError, Tables
+from carenet.directory import indexing
+from carenet.directory.hsds import out as hsds_out
+from carenet.directory.hsds.exchange import ImportFailed, ImportReport, RowError, Tables
 from carenet.directory.models import (
     Service,
     ServiceArea,
