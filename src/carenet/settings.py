@@ -88,6 +88,11 @@ INSTALLED_APPS = [
     "carenet.referrals",
     "carenet.community",
     "carenet.cop",
+    "carenet.outcomes",
+    "carenet.network",
+    "carenet.peer",
+    "carenet.feedback",
+    "carenet.reports",
 ]
 
 MIDDLEWARE = [

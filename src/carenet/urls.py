@@ -23,6 +23,11 @@ urlpatterns = [
     path("referrals/", include("carenet.referrals.urls")),
     path("communities/", include("carenet.community.urls")),
     path("cop/", include("carenet.cop.urls")),
+    path("outcomes/", include("carenet.outcomes.urls")),
+    path("network/", include("carenet.network.urls")),
+    path("peer/", include("carenet.peer.urls")),
+    path("feedback/", include("carenet.feedback.urls")),
+    path("reports/", include("carenet.reports.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -407,7 +407,7 @@ def _assessments(ctx: DemoContext, today: datetime.date, rng: random.Random) -> 
     focal = ctx.users["focal"]
     people = [ctx.users["practitioner"], *_others(ctx, rng, 3, "UA")]
     for user in people:
-        if not permissions.can_assess(focal, user):
+        if not permissions.can_on(focal, "cop.assess", user):
             continue
         base = rng.choice([1, 2, 2, 3])
         for step, days_ago in enumerate((240, 150, 60)):

@@ -23,6 +23,17 @@ class NavItem:
     in_menu: bool = True
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something that needs the signed-in person's attention, shown at the top of the home
+    page: an overdue action point, a safety flag. Offered by an app's `nav.notices(request)`."""
+
+    label: str
+    url: str
+    detail: str = ""
+    urgent: bool = False
+
+
 @cache
 def _nav_modules() -> tuple[ModuleType, ...]:
     modules = []
@@ -44,6 +55,17 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     for module in _nav_modules():
         items.extend(module.items(request))
     return items
+
+
+def notices_for(request: HttpRequest) -> list[Notice]:
+    """The notices of every app that offers `notices(request)`, urgent ones first."""
+    if not request.user.is_authenticated:
+        return []
+    notices: list[Notice] = []
+    for module in _nav_modules():
+        if hasattr(module, "notices"):
+            notices.extend(module.notices(request))
+    return sorted(notices, key=lambda n: not n.urgent)
 
 
 def items(request: HttpRequest) -> list[NavItem]:

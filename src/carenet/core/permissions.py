@@ -13,11 +13,12 @@ record exists) or 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -33,52 +34,90 @@ M = TypeVar("M", bound=Model)
 
 ANY_MEMBER = frozenset(Role)
 
-# action -> the organisation roles that may do it in their own organisation.
+# action -> the organisation roles that may do it in their own organisation. Core's own
+# actions are here; each capability app adds its actions with `register` when it is ready.
 ORG_ACTIONS: dict[str, frozenset[Role]] = {
     "org.view": ANY_MEMBER,
     "org.manage": frozenset({Role.ORG_ADMIN}),
     "audit.view": frozenset({Role.ORG_ADMIN}),
-    # service directory
-    "directory.view": ANY_MEMBER,
-    "directory.edit": frozenset({Role.ORG_ADMIN, Role.FOCAL_POINT}),
-    # 4W reporting
-    "reporting.view": ANY_MEMBER,
-    "reporting.edit": frozenset({Role.ORG_ADMIN, Role.FOCAL_POINT}),
-    # referrals and clients: people seeking help
-    "referral.view": frozenset({Role.ORG_ADMIN, Role.PRACTITIONER}),
-    "referral.handle": frozenset({Role.ORG_ADMIN, Role.PRACTITIONER}),
-    "referral.manage": frozenset({Role.ORG_ADMIN}),
-    "referral.export": frozenset({Role.ORG_ADMIN}),
-    "consent.override": frozenset({Role.ORG_ADMIN}),
-    # community readiness, implementation, communities of practice
-    "community.view": ANY_MEMBER,
-    "community.edit": frozenset({Role.ORG_ADMIN, Role.FOCAL_POINT}),
-    "cop.view": ANY_MEMBER,
-    "cop.facilitate": frozenset({Role.ORG_ADMIN, Role.FOCAL_POINT, Role.PRACTITIONER}),
-    "cop.train": frozenset({Role.ORG_ADMIN, Role.FOCAL_POINT, Role.PRACTITIONER}),
-    "cop.health": frozenset({Role.ORG_ADMIN}),
 }
 
 # actions a coordinator may take across the network (or their area subtree).
-NETWORK_ACTIONS: frozenset[str] = frozenset(
-    {
-        "org.view",
-        "directory.view",
-        "directory.review",
-        "reporting.view",
-        "reporting.validate",
-        "reporting.lock",
-        "gaps.view",
-        "referral.metrics",
-        "community.view",
-        "community.edit",
-        "cop.view",
-        "cop.health",
-    }
-)
+NETWORK_ACTIONS: set[str] = {"org.view"}
 
 # roles that may see data about people seeking help; they sign in with two factors.
 CLIENT_DATA_ROLES = frozenset({Role.ORG_ADMIN, Role.PRACTITIONER})
+
+
+class Policy(Protocol):
+    """Object-level rules of one app, for actions that are not "a role in the owning
+    organisation" (membership of a CoP, the person a record is about, a safeguarding focal
+    point). Registered for the prefix of its actions ("cop" answers "cop.read", ...)."""
+
+    def can(self, user: User | AnonymousUser | None, action: str, obj: Any) -> bool: ...
+
+    def filter(
+        self, user: User | AnonymousUser | None, action: str, queryset: QuerySet[M], **kwargs: Any
+    ) -> QuerySet[M]: ...
+
+
+_POLICIES: dict[str, Policy] = {}
+
+
+def register(
+    *,
+    org_actions: Mapping[str, Iterable[Role]] | None = None,
+    network_actions: Iterable[str] = (),
+    policy: Policy | None = None,
+    prefix: str | None = None,
+) -> None:
+    """An app's access rules, given once from its `AppConfig.ready()`.
+
+    `org_actions` maps each action to the roles that may take it in their own organisation;
+    `network_actions` are those a coordinator may take across the network (or their area);
+    `policy` answers the object-level questions of the actions starting with `prefix.`
+    (by default the prefix of the app's actions). Registering an action twice with other
+    roles is a configuration error: two apps must not disagree about one rule.
+    """
+    for action, roles in (org_actions or {}).items():
+        roles = frozenset(roles)
+        if ORG_ACTIONS.get(action, roles) != roles:
+            raise ImproperlyConfigured(f"{action!r} is registered twice with different roles")
+        ORG_ACTIONS[action] = roles
+    NETWORK_ACTIONS.update(network_actions)
+    if policy is not None:
+        prefixes = {a.split(".", 1)[0] for a in [*(org_actions or {}), *network_actions]}
+        key = prefix or (prefixes.pop() if len(prefixes) == 1 else None)
+        if not key:
+            raise ImproperlyConfigured("register(policy=...) needs a prefix")
+        if _POLICIES.get(key, policy) is not policy:
+            raise ImproperlyConfigured(f"a policy for {key!r} is already registered")
+        _POLICIES[key] = policy
+
+
+def _policy_for(action: str) -> Policy:
+    try:
+        return _POLICIES[action.split(".", 1)[0]]
+    except KeyError:
+        raise ImproperlyConfigured(f"no policy is registered for {action!r}") from None
+
+
+def can_on(user: User | AnonymousUser | None, action: str, obj: Any) -> bool:
+    """May `user` take `action` on `obj`? Asked of the policy its app registered."""
+    return _policy_for(action).can(user, action, obj)
+
+
+def require_on(user: User | AnonymousUser | None, action: str, obj: Any) -> None:
+    """Raise Http404 unless `can_on`: an outsider learns nothing, not even that it exists."""
+    if not can_on(user, action, obj):
+        raise Http404
+
+
+def filter_on(
+    user: User | AnonymousUser | None, action: str, queryset: QuerySet[M], **kwargs: Any
+) -> QuerySet[M]:
+    """Narrow `queryset` to the rows `user` may reach for `action`, by the app's policy."""
+    return _policy_for(action).filter(user, action, queryset, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -303,83 +342,6 @@ def _coordinator_covers(
     return False
 
 
-# --- Communities of Practice: rules that depend on membership of a CoP ----------------------
-# Private CoP content is for the CoP's current members only: there is no superuser or
-# coordinator exception here, and outsiders get 404. Supervision logs, competency
-# assessments and well-being check-ins are read only by the people they are about (and the
-# supervisor or assessor who wrote them).
-
-COP_ACTIONS = frozenset(
-    {"cop.read", "cop.contribute", "cop.supervise", "cop.facilitate", "cop.health", "cop.join"}
-)
-
-
-def cop_role(user: User | AnonymousUser | None, cop: Any) -> str | None:
-    """The user's current role in a CoP ("facilitator", "supervisor", "member") or None."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    cache: dict[int, str | None] = user.__dict__.setdefault("_carenet_cop_roles", {})
-    if cop.pk not in cache:
-        cache[cop.pk] = (
-            cop.members.filter(user=user, left_on__isnull=True)
-            .values_list("role", flat=True)
-            .first()
-        )
-    return cache[cop.pk]
-
-
-def forget_cop_roles(user: Any) -> None:
-    """Drop the cached CoP roles after joining, leaving or a role change."""
-    user.__dict__.pop("_carenet_cop_roles", None)
-
-
-def can_cop(user: User | AnonymousUser | None, action: str, cop: Any) -> bool:
-    """May `user` take `action` (one of COP_ACTIONS) in the CoP `cop`?"""
-    if action not in COP_ACTIONS:
-        raise ValueError(f"unknown CoP action {action!r}")
-    role = cop_role(user, cop)
-    if action == "cop.read":
-        return role is not None or (not cop.is_private and cop.is_active and can(user, "cop.view"))
-    if action == "cop.join":
-        return (
-            role is None
-            and not cop.is_private
-            and cop.is_active
-            and bool(scope_of(user).orgs_for("cop.view"))
-        )
-    if action == "cop.contribute":
-        return role is not None and cop.is_active
-    if action == "cop.supervise":
-        return role in {"facilitator", "supervisor"} and cop.is_active
-    if action == "cop.health":
-        return role == "facilitator" or can(user, "cop.health", cop.host, cop.area)
-    return role == "facilitator"
-
-
-def require_cop(user: User | AnonymousUser | None, action: str, cop: Any) -> None:
-    """Raise Http404 unless `can_cop`: an outsider learns nothing about a private CoP."""
-    if not can_cop(user, action, cop):
-        raise Http404
-
-
-def filter_cop_readable(
-    user: User | AnonymousUser | None, queryset: QuerySet[M], *, cop_field: str = ""
-) -> QuerySet[M]:
-    """Rows of CoPs `user` may read: open active CoPs for anyone with `cop.view`, private
-    CoPs only for their current members. `cop_field` is the lookup path to the CoP ("" when
-    `queryset` holds the CoPs themselves)."""
-    from carenet.cop.models import CopMember
-
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    prefix = f"{cop_field}__" if cop_field else ""
-    member_of = CopMember.objects.filter(user=user, left_on__isnull=True).values("cop_id")
-    condition = Q(**{f"{prefix}pk__in": member_of})
-    if can(user, "cop.view"):
-        condition |= Q(**{f"{prefix}visibility": "open", f"{prefix}is_active": True})
-    return queryset.filter(condition)
-
-
 def filter_own(
     user: User | AnonymousUser | None, queryset: QuerySet[M], *, user_field: str = "user"
 ) -> QuerySet[M]:
@@ -387,66 +349,3 @@ def filter_own(
     if user is None or not user.is_authenticated:
         return queryset.none()
     return queryset.filter(**{user_field: user})
-
-
-def filter_supervision_logs(
-    user: User | AnonymousUser | None, queryset: QuerySet[M]
-) -> QuerySet[M]:
-    """Supervision logs the user gave or received."""
-    from carenet.cop.models import SupervisionLog
-
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    received = SupervisionLog.supervisees.through.objects.filter(user_id=user.pk)
-    return queryset.filter(Q(supervisor=user) | Q(pk__in=received.values("supervisionlog_id")))
-
-
-def filter_assessments(user: User | AnonymousUser | None, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Competency assessments of the user, or made by the user."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    return queryset.filter(Q(practitioner=user) | Q(assessor=user))
-
-
-def filter_trainings(user: User | AnonymousUser | None, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Trainings the user gives or takes, and those of organisations where the user may
-    organise trainings."""
-    from carenet.cop.models import Training, TrainingParticipant
-
-    scope = scope_of(user)
-    if scope.superuser:
-        return queryset
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    taken = TrainingParticipant.objects.filter(user_id=user.pk).values("training_id")
-    given = Training.trainers.through.objects.filter(user_id=user.pk).values("training_id")
-    return queryset.filter(
-        Q(pk__in=given) | Q(pk__in=taken) | Q(issuer__in=scope.orgs_for("cop.train"))
-    )
-
-
-def can_manage_training(user: User | AnonymousUser | None, training: Any) -> bool:
-    """Trainers of a training and the admins of its organisation manage it."""
-    scope = scope_of(user)
-    if scope.superuser:
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    if scope.roles.get(training.issuer_id) == Role.ORG_ADMIN:
-        return True
-    return training.trainers.filter(pk=user.pk).exists()
-
-
-def can_assess(user: User | AnonymousUser | None, practitioner: Any) -> bool:
-    """Facilitators and supervisors assess the members of their CoPs; trainers assess the
-    participants of their trainings. Nobody assesses themselves here."""
-    from carenet.cop.models import CopMember, TrainingParticipant
-
-    if user is None or not user.is_authenticated or practitioner.pk == user.pk:
-        return False
-    led = CopMember.objects.filter(
-        user=user, left_on__isnull=True, role__in=["facilitator", "supervisor"]
-    ).values("cop_id")
-    if CopMember.objects.filter(user=practitioner, left_on__isnull=True, cop_id__in=led).exists():
-        return True
-    return TrainingParticipant.objects.filter(user=practitioner, training__trainers=user).exists()

@@ -14,7 +14,8 @@ from carenet.core.models import AuditAction
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     items = nav.items_for(request)
-    return render(request, "core/home.html", {"items": items})
+    notices = nav.notices_for(request)
+    return render(request, "core/home.html", {"items": items, "notices": notices})
 
 
 @require_GET

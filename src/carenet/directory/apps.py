@@ -8,6 +8,17 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Service directory")
 
     def ready(self) -> None:
+        from carenet.accounts.models import Role
+        from carenet.core import permissions
+        from carenet.core.permissions import ANY_MEMBER
+
+        permissions.register(
+            org_actions={
+                "directory.view": ANY_MEMBER,
+                "directory.edit": {Role.ORG_ADMIN, Role.FOCAL_POINT},
+            },
+            network_actions={"directory.view", "directory.review"},
+        )
         # The search keeps code lists and areas in memory (`reference.py`): a change made
         # here (admin, services) is seen at once, not after the cache's lifetime.
         from carenet.directory import reference

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 def cops_for(user: AnyUser, text: str = "") -> QuerySet[CommunityOfPractice]:
     """CoPs the user may read, with member counts and whether the user is a member."""
-    qs = permissions.filter_cop_readable(user, CommunityOfPractice.objects.all())
+    qs = permissions.filter_on(user, "cop.read", CommunityOfPractice.objects.all())
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(topic__icontains=text))
     mine = CopMember.objects.filter(cop=OuterRef("pk"), user_id=_uid(user), left_on__isnull=True)
@@ -58,7 +58,7 @@ def _uid(user: AnyUser) -> int:
 def cop_for(user: AnyUser, uuid: Any, action: str = "cop.read") -> CommunityOfPractice:
     """One CoP the user may take `action` in, or 404."""
     cop = get_object_or_404(CommunityOfPractice.objects.select_related("host", "area"), uuid=uuid)
-    permissions.require_cop(user, action, cop)
+    permissions.require_on(user, action, cop)
     return cop
 
 
@@ -75,7 +75,7 @@ def member_for(user: AnyUser, uuid: Any) -> CopMember:
     """A membership row the user may act on: their own, or any in a CoP they facilitate."""
     member = get_object_or_404(CopMember.objects.select_related("cop", "user"), uuid=uuid)
     if member.user_id != user.pk:
-        permissions.require_cop(user, "cop.facilitate", member.cop)
+        permissions.require_on(user, "cop.facilitate", member.cop)
     return member
 
 
@@ -95,7 +95,7 @@ def meetings_of(cop: CommunityOfPractice, *, upcoming: bool | None = None) -> Qu
 
 def meeting_for(user: AnyUser, uuid: Any, action: str = "cop.read") -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("cop", "cop__host"), uuid=uuid)
-    permissions.require_cop(user, action, meeting.cop)
+    permissions.require_on(user, action, meeting.cop)
     return meeting
 
 
@@ -118,7 +118,7 @@ def attendance_of(meeting: Meeting) -> dict[int, bool]:
 def supervision_logs_for(user: AnyUser) -> QuerySet[SupervisionLog]:
     """Logs the user gave or received."""
     return (
-        permissions.filter_supervision_logs(user, SupervisionLog.objects.all())
+        permissions.filter_on(user, "cop.supervision", SupervisionLog.objects.all())
         .select_related("cop", "supervisor")
         .prefetch_related("themes", "supervisees")
     )
@@ -141,7 +141,7 @@ def library_for(
     if cop is not None:
         qs = Resource.objects.filter(cop=cop)
     else:
-        readable = permissions.filter_cop_readable(user, CommunityOfPractice.objects.all())
+        readable = permissions.filter_on(user, "cop.read", CommunityOfPractice.objects.all())
         condition = Q(cop__in=readable.values("pk"))
         if permissions.can(user, "cop.view"):
             condition |= Q(sharing=Sharing.EVERYONE, cop__is_active=True)
@@ -170,7 +170,7 @@ def threads_of(cop: CommunityOfPractice) -> QuerySet[Thread]:
 
 def thread_for(user: AnyUser, uuid: Any) -> Thread:
     thread = get_object_or_404(Thread.objects.select_related("cop", "cop__host"), uuid=uuid)
-    permissions.require_cop(user, "cop.read", thread.cop)
+    permissions.require_on(user, "cop.read", thread.cop)
     return thread
 
 

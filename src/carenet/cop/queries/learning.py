@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def trainings_for(user: AnyUser) -> QuerySet[Training]:
     """Trainings the user gives, takes, or may organise for their organisation."""
     return (
-        permissions.filter_trainings(user, Training.objects.all())
+        permissions.filter_on(user, "cop.training", Training.objects.all())
         .select_related("curriculum", "issuer")
         .annotate(participant_count=Count("participants", distinct=True))
         .order_by("-starts_on", "title")
@@ -45,7 +45,7 @@ def training_for(user: AnyUser, uuid: Any) -> Training:
 def training_to_manage(user: AnyUser, uuid: Any) -> Training:
     """A training the user manages (trainer, or admin of its organisation), or 404."""
     training = training_for(user, uuid)
-    if not permissions.can_manage_training(user, training):
+    if not permissions.can_on(user, "cop.training.manage", training):
         raise Http404
     return training
 
@@ -73,7 +73,7 @@ def participant_to_manage(user: AnyUser, uuid: Any) -> TrainingParticipant:
         ),
         uuid=uuid,
     )
-    if not permissions.can_manage_training(user, participant.training):
+    if not permissions.can_on(user, "cop.training.manage", participant.training):
         raise Http404
     return participant
 
@@ -132,7 +132,7 @@ def preselected_person(user: AnyUser, member_uuid: Any) -> int | None:
 
 def assessments_for(user: AnyUser) -> QuerySet[CompetencyAssessment]:
     return (
-        permissions.filter_assessments(user, CompetencyAssessment.objects.all())
+        permissions.filter_on(user, "cop.assessment", CompetencyAssessment.objects.all())
         .select_related("practitioner", "assessor", "framework")
         .prefetch_related("ratings__item")
     )

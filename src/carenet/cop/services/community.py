@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from carenet.accounts.models import Organisation, User
 from carenet.accounts.queries import memberships_of
+from carenet.cop import permissions as cop_permissions
 from carenet.cop.models import (
     Attendance,
     CommunityOfPractice,
@@ -65,14 +66,14 @@ def cop_create(
         cop=cop, user=actor, organisation=host, profession=profession, role=CopRole.FACILITATOR
     )
     audit.record(AuditAction.CREATE, actor=actor, obj=cop, changes=list(fields))
-    permissions.forget_cop_roles(actor)
+    cop_permissions.forget_cop_roles(actor)
     return cop
 
 
 @transaction.atomic
 def cop_update(*, actor: User, cop: CommunityOfPractice, **fields: Any) -> CommunityOfPractice:
     """Change a CoP's description, scope or visibility (facilitators only)."""
-    permissions.require_cop(actor, "cop.facilitate", cop)
+    permissions.require_on(actor, "cop.facilitate", cop)
     changed = [name for name in COP_FIELDS if name in fields and getattr(cop, name) != fields[name]]
     for name in changed:
         setattr(cop, name, fields[name])
@@ -93,7 +94,7 @@ def member_add(
     role: str = CopRole.MEMBER,
 ) -> CopMember:
     """A facilitator adds someone (or brings back someone who left)."""
-    permissions.require_cop(actor, "cop.facilitate", cop)
+    permissions.require_on(actor, "cop.facilitate", cop)
     _check_belongs(user, organisation)
     member = CopMember.objects.filter(cop=cop, user=user).first()
     if member is not None and member.is_current:
@@ -110,7 +111,7 @@ def member_add(
         changes=["role"],
         detail=f"cop member added role={role}",
     )
-    permissions.forget_cop_roles(user)
+    cop_permissions.forget_cop_roles(user)
     return member
 
 
@@ -123,14 +124,14 @@ def member_join(
     profession: Profession | None,
 ) -> CopMember:
     """Join an open CoP oneself, for one of one's organisations."""
-    permissions.require_cop(actor, "cop.join", cop)
+    permissions.require_on(actor, "cop.join", cop)
     _check_belongs(actor, organisation)
     member = CopMember.objects.filter(cop=cop, user=actor).first() or CopMember(cop=cop, user=actor)
     member.organisation, member.profession, member.role = organisation, profession, CopRole.MEMBER
     member.joined_on, member.left_on = timezone.localdate(), None
     member.save()
     audit.record(AuditAction.PERMISSION, actor=actor, obj=member, detail="cop joined")
-    permissions.forget_cop_roles(actor)
+    cop_permissions.forget_cop_roles(actor)
     return member
 
 
@@ -147,7 +148,7 @@ def _is_last_facilitator(member: CopMember) -> bool:
 def member_leave(*, actor: User, member: CopMember) -> None:
     """Leave a CoP (or, for a facilitator, remove someone). The row stays for retention."""
     if member.user_id != actor.pk:
-        permissions.require_cop(actor, "cop.facilitate", member.cop)
+        permissions.require_on(actor, "cop.facilitate", member.cop)
     if not member.is_current:
         return
     if _is_last_facilitator(member):
@@ -163,12 +164,12 @@ def member_leave(*, actor: User, member: CopMember) -> None:
         changes=["left_on"],
         detail="cop member left",
     )
-    permissions.forget_cop_roles(member.user)
+    cop_permissions.forget_cop_roles(member.user)
 
 
 @transaction.atomic
 def member_set_role(*, actor: User, member: CopMember, role: str) -> CopMember:
-    permissions.require_cop(actor, "cop.facilitate", member.cop)
+    permissions.require_on(actor, "cop.facilitate", member.cop)
     if role not in CopRole.values:
         raise ValidationError(_("Unknown role."), code="role")
     if role != CopRole.FACILITATOR and _is_last_facilitator(member):
@@ -185,7 +186,7 @@ def member_set_role(*, actor: User, member: CopMember, role: str) -> CopMember:
             changes=["role"],
             detail=f"cop role={role}",
         )
-        permissions.forget_cop_roles(member.user)
+        cop_permissions.forget_cop_roles(member.user)
     return member
 
 
@@ -201,7 +202,7 @@ def _check_meeting_text(fields: dict[str, Any]) -> None:
 @transaction.atomic
 def meeting_schedule(*, actor: User, cop: CommunityOfPractice, **fields: Any) -> Meeting:
     """Schedule a meeting of the CoP (facilitators and supervisors)."""
-    permissions.require_cop(actor, "cop.supervise", cop)
+    permissions.require_on(actor, "cop.supervise", cop)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -213,7 +214,7 @@ def meeting_schedule(*, actor: User, cop: CommunityOfPractice, **fields: Any) ->
 
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
-    permissions.require_cop(actor, "cop.supervise", meeting.cop)
+    permissions.require_on(actor, "cop.supervise", meeting.cop)
     _check_meeting_text(fields)
     changed = [n for n in MEETING_FIELDS if n in fields and getattr(meeting, n) != fields[n]]
     for name in changed:
@@ -234,7 +235,7 @@ def attendance_record(
     step: its supervisees are the members present (other than the actor, who supervised),
     its hours the meeting's duration.
     """
-    permissions.require_cop(actor, "cop.supervise", meeting.cop)
+    permissions.require_on(actor, "cop.supervise", meeting.cop)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."), code="cancelled")
     if not meeting.has_started:

@@ -48,7 +48,7 @@ def supervision_log_create(
 ) -> SupervisionLog:
     """Log a supervision session given by `actor` to members of the CoP: hours and themes
     only, never who the clients were."""
-    permissions.require_cop(actor, "cop.supervise", cop)
+    permissions.require_on(actor, "cop.supervise", cop)
     people = list({u.pk: u for u in supervisees}.values())
     _check_supervisees(cop, actor, kind, people)
     if held_on > timezone.localdate():
@@ -122,7 +122,7 @@ def resource_add(
     tags: str = "",
 ) -> Resource:
     """Share a document (checked for size and type) or a link in a CoP's library."""
-    permissions.require_cop(actor, "cop.contribute", cop)
+    permissions.require_on(actor, "cop.contribute", cop)
     if bool(url) == bool(upload):
         raise ValidationError(_("Give either a file or a link."), code="file_or_link")
     resource = Resource(
@@ -157,7 +157,7 @@ def resource_add(
 def resource_remove(*, actor: User, resource: Resource) -> None:
     """The person who shared it, or a facilitator, removes a resource."""
     if resource.shared_by_id != actor.pk:
-        permissions.require_cop(actor, "cop.facilitate", resource.cop)
+        permissions.require_on(actor, "cop.facilitate", resource.cop)
     audit.record(AuditAction.DELETE, actor=actor, obj=resource)
     stored = resource.file.name if resource.file else ""
     storage = resource.file.storage if resource.file else None
@@ -183,7 +183,7 @@ def _check_post(body: str) -> None:
 @transaction.atomic
 def thread_start(*, actor: User, cop: CommunityOfPractice, title: str, body: str) -> Thread:
     """Open a discussion in a CoP with its first message (members only)."""
-    permissions.require_cop(actor, "cop.contribute", cop)
+    permissions.require_on(actor, "cop.contribute", cop)
     _check_post(body)
     try:
         check_no_identifiers(title)
@@ -198,7 +198,7 @@ def thread_start(*, actor: User, cop: CommunityOfPractice, title: str, body: str
 
 @transaction.atomic
 def post_reply(*, actor: User, thread: Thread, body: str) -> Post:
-    permissions.require_cop(actor, "cop.contribute", thread.cop)
+    permissions.require_on(actor, "cop.contribute", thread.cop)
     _check_post(body)
     post = Post.objects.create(thread=thread, author=actor, body=body)
     thread.last_post_at = post.created_at

@@ -28,7 +28,7 @@ TRAINING_FIELDS = ("curriculum", "title", "cop", "starts_on", "ends_on", "hours"
 
 
 def _require_manage(actor: User, training: Training) -> None:
-    if not permissions.can_manage_training(actor, training):
+    if not permissions.can_on(actor, "cop.training.manage", training):
         raise PermissionDenied
 
 
@@ -42,7 +42,7 @@ def training_create(*, actor: User, issuer: Organisation, **fields: Any) -> Trai
     if fields["ends_on"] < fields["starts_on"]:
         raise ValidationError({"ends_on": [_("The last day is before the first day.")]})
     cop = fields.get("cop")
-    if cop is not None and not permissions.can_cop(actor, "cop.contribute", cop):
+    if cop is not None and not permissions.can_on(actor, "cop.contribute", cop):
         raise ValidationError({"cop": [_("You are not a member of that CoP.")]})
     training = Training.objects.create(issuer=issuer, **fields)
     training.trainers.add(actor)
@@ -165,7 +165,7 @@ def assessment_record(
     training: Training | None = None,
 ) -> CompetencyAssessment:
     """Rate a practitioner on a framework's items (levels 1-4; unrated items are left out)."""
-    if not permissions.can_assess(actor, practitioner):
+    if not permissions.can_on(actor, "cop.assess", practitioner):
         raise PermissionDenied
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": [_("The date cannot be in the future.")]})

@@ -48,12 +48,12 @@ def test_the_default_framework_has_fifteen_items_and_four_levels(
 def test_facilitators_assess_their_members_and_trainers_their_trainees(
     people: People, open_cop: Any
 ) -> None:
-    assert permissions.can_assess(people.focal_point, people.practitioner)
-    assert not permissions.can_assess(people.practitioner, people.focal_point)
-    assert not permissions.can_assess(people.focal_point, people.focal_point)
-    assert not permissions.can_assess(people.focal_point, people.outsider)
+    assert permissions.can_on(people.focal_point, "cop.assess", people.practitioner)
+    assert not permissions.can_on(people.practitioner, "cop.assess", people.focal_point)
+    assert not permissions.can_on(people.focal_point, "cop.assess", people.focal_point)
+    assert not permissions.can_on(people.focal_point, "cop.assess", people.outsider)
     CopMember.objects.filter(user=people.practitioner).update(left_on=timezone.localdate())
-    assert not permissions.can_assess(people.focal_point, people.practitioner)
+    assert not permissions.can_on(people.focal_point, "cop.assess", people.practitioner)
 
 
 def test_it_records_an_assessment_through_the_form(

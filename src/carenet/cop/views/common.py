@@ -46,7 +46,7 @@ def acting_organisation(request: HttpRequest, action: str) -> Organisation:
 def flags(user: User | AnonymousUser, cop: CommunityOfPractice) -> dict[str, bool]:
     """What the user may do in this CoP, for the templates (decided by core.permissions)."""
     return {
-        action: permissions.can_cop(user, f"cop.{action}", cop)
+        action: permissions.can_on(user, f"cop.{action}", cop)
         for action in ("read", "contribute", "supervise", "facilitate", "health", "join")
     }
 

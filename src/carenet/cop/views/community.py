@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carenet.cop import forms, services
+from carenet.cop import permissions as cop_permissions
 from carenet.cop.models import CopRole
 from carenet.cop.queries import community as queries
 from carenet.cop.views.common import acting_organisation, apply_errors, flags, may_act_for, user
@@ -62,7 +63,7 @@ def cop_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         {
             "cop": cop,
             "can": flags(request.user, cop),
-            "role": _role_label(permissions.cop_role(request.user, cop)),
+            "role": _role_label(cop_permissions.cop_role(request.user, cop)),
             "member_count": queries.members_of(cop).count(),
             "upcoming": queries.meetings_of(cop, upcoming=True)[:3],
             "threads": queries.threads_of(cop)[:3],
@@ -128,7 +129,7 @@ def member_leave(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_POST
 def member_role(request: HttpRequest, uuid: Any) -> HttpResponse:
     member = queries.member_for(request.user, uuid)
-    permissions.require_cop(request.user, "cop.facilitate", member.cop)
+    permissions.require_on(request.user, "cop.facilitate", member.cop)
     form = forms.RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -146,7 +147,7 @@ def members(request: HttpRequest, uuid: Any) -> HttpResponse:
     can = flags(request.user, cop)
     form = forms.MemberAddForm(request.POST or None)
     if request.method == "POST":
-        permissions.require_cop(request.user, "cop.facilitate", cop)
+        permissions.require_on(request.user, "cop.facilitate", cop)
         if form.is_valid():
             data = form.cleaned_data
             try:

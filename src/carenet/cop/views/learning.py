@@ -59,7 +59,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def training_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     training = queries.training_for(request.user, uuid)
-    manage = permissions.can_manage_training(request.user, training)
+    manage = permissions.can_on(request.user, "cop.training.manage", training)
     mine = queries.own_participation(request.user, training)
     return render(
         request,
