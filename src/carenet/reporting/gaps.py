@@ -266,7 +266,7 @@ def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> 
     areas = queries.visible_areas(user, level, country)
     ids = [a.pk for a in areas]
     rollups = queries.area_rollups(month, level, ids)
-    needs = queries.needs_by_area(ids)
+    needs = queries.needs_by_area(ids, month)
     services = _services_by_area(queries.directory_presence(areas))
     lang = (get_language() or "en")[:2]
     facts = []

@@ -156,6 +156,17 @@ class ActivityReport(TimeStampedModel):
     site_uuid = models.UUIDField(_("site"), null=True, blank=True)
     implementing_partner = models.CharField(_("implementing partner"), max_length=200, blank=True)
     donor = models.CharField(_("donor"), max_length=200, blank=True)
+    # the donor of the code list the text above names (by its code, name or an alias);
+    # None when the text is empty or names no listed donor (see donors.py)
+    funder = models.ForeignKey(
+        "Donor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("donor (code list)"),
+        db_index=False,
+    )
     target_group = models.ForeignKey(
         "taxonomy.Term",
         null=True,
@@ -194,6 +205,7 @@ class ActivityReport(TimeStampedModel):
         indexes = [
             models.Index(fields=["organisation", "month"]),
             models.Index(fields=["month", "area"]),
+            models.Index(fields=["funder", "month"]),
         ]
 
     def __str__(self) -> str:
@@ -266,20 +278,58 @@ class ImportJob(TimeStampedModel):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
-class NeedsFigure(TimeStampedModel):
-    """People in need in one area (imported from an assessment); gives coverage."""
+class Donor(models.Model):
+    """A donor of the code list (`data/donors.csv`, `carenet load-donors`).
 
-    area = models.OneToOneField("geo.AdminArea", on_delete=models.CASCADE, related_name="+")
+    `aliases` holds, one a line, the other ways reports spell it ("ECHO", "DG ECHO",
+    "European Commission (ECHO)"): a 4W row's free-text donor is mapped to the donor whose
+    code, name or alias it matches, ignoring case and spacing (`donors.donor_for`)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    aliases = models.TextField(_("other spellings"), blank=True, help_text=_("One a line."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def spellings(self) -> list[str]:
+        return [self.code, self.name, *filter(None, (a.strip() for a in self.aliases.splitlines()))]
+
+
+class NeedsFigure(TimeStampedModel):
+    """People in need in one area, as an assessment counted them on a date.
+
+    Figures are kept, never overwritten by a newer one: the gap page of a month reads the
+    latest figure dated up to that month's end (`needs.latest_by_area`). `population_group`
+    is a target-group code; blank means everyone in the area (the figure the gap page uses)."""
+
+    area = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    as_of = models.DateField(_("date"))
+    population_group = models.CharField(_("population group"), max_length=40, blank=True)
     people_in_need = models.PositiveIntegerField(_("people in need"))
     source = models.CharField(_("source"), max_length=200, blank=True)
     uploaded_by = acted_by()
 
     class Meta:
+        ordering = ["area", "population_group", "-as_of"]
         verbose_name = _("needs figure")
         verbose_name_plural = _("needs figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "population_group", "as_of"], name="uniq_needs_figure"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.area_id}: {self.people_in_need}"
+        return f"{self.area_id} {self.as_of} {self.population_group}: {self.people_in_need}"
 
 
 class ActivityRollup(models.Model):

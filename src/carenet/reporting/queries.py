@@ -392,13 +392,12 @@ def activity_summary(
     return out
 
 
-def needs_by_area(area_ids: list[int]) -> dict[int, int]:
-    from carenet.reporting.models import NeedsFigure
+def needs_by_area(area_ids: list[int], month: datetime.date | None = None) -> dict[int, int]:
+    """People in need per area: the latest figure dated up to the end of `month` (None: the
+    latest of all)."""
+    from carenet.reporting import needs
 
-    qs = NeedsFigure.objects.all()
-    if len(area_ids) < 900:
-        qs = qs.filter(area_id__in=area_ids)
-    return dict(qs.values_list("area_id", "people_in_need"))
+    return needs.latest_by_area(area_ids, month)
 
 
 def directory_presence(areas: list[AdminArea]) -> dict[tuple[int, int], int]:

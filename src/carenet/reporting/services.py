@@ -30,12 +30,11 @@ from carenet.reporting.models import (
     ActivityReport,
     ImportJob,
     ImportStatus,
-    NeedsFigure,
     PeriodStatus,
     ReportingMonth,
     ReportingPeriod,
 )
-from carenet.reporting.readers import UnreadableFile, open_table, raw_rows
+from carenet.reporting.readers import UnreadableFile, open_table
 from carenet.reporting.validation import (
     Candidate,
     Lookups,
@@ -43,14 +42,12 @@ from carenet.reporting.validation import (
     RowError,
     RowParser,
     load_lookups,
-    parse_int,
     required_columns_missing,
     resolve,
 )
 
 if TYPE_CHECKING:
     from carenet.accounts.models import Organisation, User
-    from carenet.geo.models import AdminArea
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 5000
@@ -579,6 +576,7 @@ _UPDATABLE = (
     "site_uuid",
     "implementing_partner",
     "donor",
+    "funder",
     "target_group",
     "status",
     "start_date",
@@ -600,120 +598,16 @@ _UPDATABLE = (
 
 
 # --- needs figures ----------------------------------------------------------------------------
-
-_NEEDS_PCODE = {
-    "#loc+code",
-    "#adm1+code",
-    "#adm2+code",
-    "#adm3+code",
-    "#adm4+code",
-    "pcode",
-    "p-code",
-    "p_code",
-    "admin_pcode",
-}
-_NEEDS_VALUE = {
-    "#inneed",
-    "#inneed+total",
-    "#inneed+ind",
-    "people_in_need",
-    "people in need",
-    "in_need",
-    "pin",
-}
+# Dated figures and their import live in `needs.py`; these names stay for callers.
 
 
-@dataclass
-class NeedsOutcome:
-    saved: int = 0
-    errors: list[RowError] = field(default_factory=list)
+def needs_import(**kwargs: Any) -> Any:
+    from carenet.reporting import needs
+
+    return needs.needs_import(**kwargs)
 
 
-def needs_import(*, actor: User, path: Path, source: str, may_cover: Any) -> NeedsOutcome:
-    """Load people-in-need figures (P-code, number); all or nothing.
+def needs_upload(**kwargs: Any) -> Any:
+    from carenet.reporting import needs
 
-    `may_cover(area)` says whether the actor may set figures for an area."""
-    try:
-        rows, _total = raw_rows(path)
-        header = next(rows, None)
-    except UnreadableFile as exc:
-        return NeedsOutcome(errors=[RowError(0, "", exc.code, exc.params)])
-    if header is None:
-        return NeedsOutcome(errors=[RowError(0, "", "empty_file")])
-    start = 2
-    names = [str(c or "").strip().casefold() for c in header]
-    if not any(n in _NEEDS_PCODE for n in names):
-        second = next(rows, None) or []
-        names, start = [str(c or "").strip().casefold() for c in second], 3
-    try:
-        pcode_at = next(i for i, n in enumerate(names) if n in _NEEDS_PCODE)
-        value_at = next(i for i, n in enumerate(names) if n in _NEEDS_VALUE)
-    except StopIteration:
-        return NeedsOutcome(errors=[RowError(0, "", "no_header")])
-    return _save_needs(actor, source, may_cover, _needs_rows(rows, start, pcode_at, value_at))
-
-
-def _needs_rows(
-    rows: Iterable[list[Any]], start: int, pcode_at: int, value_at: int
-) -> list[tuple[int, str, Any]]:
-    out = []
-    for line, cells in enumerate(rows, start=start):
-        if not any(str(c or "").strip() for c in cells):
-            continue
-        pcode = str(cells[pcode_at] if pcode_at < len(cells) else "").strip().upper()
-        out.append((line, pcode, cells[value_at] if value_at < len(cells) else None))
-    return out
-
-
-def _save_needs(
-    actor: User, source: str, may_cover: Any, rows: list[tuple[int, str, Any]]
-) -> NeedsOutcome:
-    from carenet.geo import queries as geo
-
-    areas = geo.areas_by_pcodes(sorted({p for _, p, _ in rows if p}))
-    areas = {k.upper(): v for k, v in areas.items()}
-    errors: list[RowError] = []
-    figures: list[tuple[AdminArea, int]] = []
-    for line, pcode, raw in rows:
-        area = areas.get(pcode)
-        number, code = parse_int(raw)
-        if area is None:
-            errors.append(RowError(line, "pcode", "unknown_pcode", {"value": pcode}))
-        elif not may_cover(area):
-            errors.append(RowError(line, "pcode", "out_of_scope", {"value": pcode}))
-        elif code or number is None:
-            errors.append(
-                RowError(line, "people_in_need", code or "required", {"value": str(raw or "")})
-            )
-        else:
-            figures.append((area, number))
-    if errors or not figures:
-        return NeedsOutcome(errors=errors or [RowError(0, "", "no_rows")])
-    with transaction.atomic():
-        for area, number in figures:
-            NeedsFigure.objects.update_or_create(
-                area=area,
-                defaults={"people_in_need": number, "source": source[:200], "uploaded_by": actor},
-            )
-        audit.record(AuditAction.IMPORT, actor=actor, detail=f"needs figures: {len(figures)}")
-    return NeedsOutcome(saved=len(figures))
-
-
-def needs_upload(*, actor: User, upload: IO[bytes], source: str) -> NeedsOutcome:
-    """Needs figures from an uploaded file, for the areas the actor coordinates."""
-    from carenet.core import permissions
-
-    suffix = Path(getattr(upload, "name", "needs.csv")).suffix.lower()[:8]
-    target = import_dir() / f"needs-{timezone.now():%Y%m%d%H%M%S%f}{suffix}"
-    with target.open("wb") as out:
-        for chunk in iter(lambda: upload.read(1 << 20), b""):
-            out.write(chunk)
-    try:
-        return needs_import(
-            actor=actor,
-            path=target,
-            source=source,
-            may_cover=lambda area: permissions.can(actor, "reporting.validate", area=area),
-        )
-    finally:
-        target.unlink(missing_ok=True)
+    return needs.needs_upload(**kwargs)

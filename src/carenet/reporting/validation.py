@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from carenet.reporting import months
+from carenet.reporting import donors, months
 from carenet.reporting.columns import BY_KEY, COLUMNS, LOWEST_PCODE_FALLBACK
 from carenet.reporting.models import (
     EDITABLE,
@@ -147,6 +147,7 @@ class Lookups:
     target_groups: dict[str, int]  # code -> term id
     statuses: dict[str, str]  # folded key or label (en/uk/pl) -> status
     no_people: frozenset[str] = frozenset()  # codes that count no people (11.1)
+    donors: dict[str, int] = field(default_factory=dict)  # normalised spelling -> donor id
 
 
 def load_lookups() -> Lookups:
@@ -166,7 +167,13 @@ def load_lookups() -> Lookups:
                 statuses[str(choice.label).casefold()] = choice.value
     for choice in ActivityStatus:
         statuses[choice.value] = choice.value
-    return Lookups(activities, {k.casefold(): v for k, v in groups.items()}, statuses, no_people)
+    return Lookups(
+        activities,
+        {k.casefold(): v for k, v in groups.items()},
+        statuses,
+        no_people,
+        donors.spellings(),
+    )
 
 
 def _layer(value: Any) -> int | None:
@@ -202,6 +209,7 @@ class Candidate:
     ancestors: dict[int, int] = field(default_factory=dict)  # level -> area id
     row_key: str = ""
     content_hash: str = ""
+    funder_id: int | None = None  # the listed donor `donor` names (donors.py)
 
     def model_values(self) -> dict[str, Any]:
         """Field values of the ActivityReport this row becomes."""
@@ -216,6 +224,7 @@ class Candidate:
             "site_uuid": self.site_uuid,
             "implementing_partner": self.partner,
             "donor": self.donor,
+            "funder_id": self.funder_id,
             "target_group_id": self.target_group_id,
             "status": self.status,
             "start_date": self.start_date,
@@ -279,6 +288,7 @@ class RowParser:
             end_date=end,
             counts=_complete(counts),
             comments=texts["comments"],
+            funder_id=self.lookups.donors.get(donors.normalise(texts["donor"])),
         )
 
     def _error(self, line: int, column: str, code: str, **params: Any) -> None:

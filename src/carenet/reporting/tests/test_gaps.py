@@ -121,7 +121,11 @@ def test_needs_figures_give_coverage(network: People, tmp_path: Path) -> None:
     path = tmp_path / "needs.csv"
     path.write_text("pcode,people_in_need\nUA3208015,500\nUA4606025,1000\n")
     outcome = services.needs_import(
-        actor=network.coordinator, path=path, source="MSNA", may_cover=lambda area: True
+        actor=network.coordinator,
+        path=path,
+        source="MSNA",
+        may_cover=lambda area: True,
+        as_of=MONTH,
     )
     assert outcome.saved == 2 and not outcome.errors
     rows = {r["pcode"]: r for r in gaps.area_analysis(network.coordinator, MONTH, 3, "UA").rows}
