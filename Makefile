@@ -8,7 +8,7 @@ PORT   ?= 8000
 SEED   ?= 1
 export CARENET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo run test test-browser bench lint messages compilemessages clean chromium
+.PHONY: install demo run test test-browser bench lint messages compilemessages clean chromium pdf-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+demo: install pdf-deps
 	CARENET_REQUIRE_2FA=0 $(BIN)/carenet migrate --no-input
 	$(BIN)/carenet load-areas ukraine
 	$(BIN)/carenet load-areas poland
@@ -37,14 +37,19 @@ run: install
 	$(BIN)/carenet migrate --no-input
 	$(BIN)/carenet runserver $(HOST):$(PORT)
 
-test: install
+test: install pdf-deps
 	$(BIN)/pytest
 
 # Browser tests need Debian's chromium (installed here when missing; no browser download).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test-browser: install chromium
+# Report packs are PDFs made by WeasyPrint: it needs Pango and a font with Cyrillic and Polish
+# letters (DejaVu); the tests read and draw the pages with poppler (pdftotext, pdftoppm).
+pdf-deps:
+	@(ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu && command -v pdftoppm >/dev/null 2>&1) || (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null)
+
+test-browser: install chromium pdf-deps
 	$(BIN)/pytest -m browser tests_browser
 
 bench: install
