@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "carenet.peer",
     "carenet.feedback",
     "carenet.reports",
+    "carenet.offline",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "carenet.accounts.middleware.ActingOrganisationMiddleware",
     "carenet.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Entries from a device's offline queue (and double submissions) are saved once.
+    "carenet.offline.sync.IdempotencyMiddleware",
     # Last, so that it sees the response to every failed sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carenet.accounts.context_processors.acting",
+                "carenet.offline.pages.context",
             ],
         },
     },

@@ -28,6 +28,7 @@ urlpatterns = [
     path("peer/", include("carenet.peer.urls")),
     path("feedback/", include("carenet.feedback.urls")),
     path("reports/", include("carenet.reports.urls")),
+    path("", include("carenet.offline.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

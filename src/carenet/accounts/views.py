@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,12 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # Drop what this browser kept for offline work: cached pages, the entry key and any
+        # entry not yet sent (the page warned before signing out).
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
