@@ -137,7 +137,6 @@ class Delivery(TimeStampedModel):
     )
     # copied from the site when the record is made
     area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=200, db_index=True)
     intervention = models.ForeignKey(
         "taxonomy.Term",
         on_delete=models.PROTECT,
@@ -221,6 +220,7 @@ class Participant(TimeStampedModel):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="participants")
     client = models.ForeignKey("referrals.Client", on_delete=models.PROTECT, related_name="+")
     client_code = models.CharField(_("client code"), max_length=12)
+    client_uuid = models.UUIDField()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -293,7 +293,7 @@ class Administration(TimeStampedModel):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=200)
+    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
     intervention = models.ForeignKey(
         "taxonomy.Term", on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -305,7 +305,7 @@ class Administration(TimeStampedModel):
         verbose_name_plural = _("administrations")
         indexes = [
             models.Index(fields=["organisation", "month"], name="out_adm_org_month"),
-            models.Index(fields=["area_path", "month"], name="out_adm_area_month"),
+            models.Index(fields=["area", "month"], name="out_adm_area_month"),
         ]
 
     def __str__(self) -> str:
@@ -336,7 +336,7 @@ class Outcome(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=200)
+    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
     intervention = models.ForeignKey(
         "taxonomy.Term", on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -349,7 +349,7 @@ class Outcome(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "month"], name="out_outc_org_month"),
-            models.Index(fields=["area_path", "month"], name="out_outc_area_month"),
+            models.Index(fields=["area", "month"], name="out_outc_area_month"),
         ]
 
     def __str__(self) -> str:
