@@ -144,6 +144,15 @@ class NeedsForm(forms.Form):
         required=False,
         help_text=_("E.g. the assessment the figures come from."),
     )
+    as_of = forms.DateField(
+        label=_("Date of the figures"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "For rows without a date column (“date”); blank: today. Earlier figures are kept: "
+            "the gap page of a month uses the latest figure dated up to its end."
+        ),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

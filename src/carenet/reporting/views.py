@@ -503,6 +503,7 @@ def needs(request: HttpRequest) -> HttpResponse:
             actor=_user(request),
             upload=form.cleaned_data["file"],
             source=form.cleaned_data["source"],
+            as_of=form.cleaned_data["as_of"],
         )
         if not outcome.errors:
             messages.success(request, _("%(n)s needs figures saved.") % {"n": outcome.saved})
