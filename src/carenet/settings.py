@@ -310,6 +310,12 @@ CARENET_COMMUNITY_EVIDENCE_MAX_BYTES = env.int(
     "CARENET_COMMUNITY_EVIDENCE_MAX_BYTES", default=10 * 2**20
 )
 
+# --- the network: invitations and reminders ---
+# Days an e-mailed invitation stays valid.
+CARENET_INVITATION_DAYS = env.int("CARENET_INVITATION_DAYS", default=14)
+# Day of the month by which last month's 4W is due; reminders go to those late after it.
+CARENET_4W_DEADLINE_DAY = env.int("CARENET_4W_DEADLINE_DAY", default=10)
+
 # --- cop ---
 # Largest document (in MB) accepted by a Community of Practice's resource library.
 CARENET_COP_MAX_UPLOAD_MB = env.int("CARENET_COP_MAX_UPLOAD_MB", default=10)

@@ -8,3 +8,16 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from carenet.accounts import signals  # noqa: F401
+        from carenet.accounts.models import Role
+        from carenet.core import permissions
+
+        permissions.register(
+            org_actions={
+                # invite colleagues (never with a role above one's own)
+                "members.invite": {Role.ORG_ADMIN, Role.FOCAL_POINT},
+                # change roles, remove a person who leaves
+                "members.manage": {Role.ORG_ADMIN},
+            },
+            # a coordinator invites the first admin of an organisation that joins
+            network_actions={"members.first_admin"},
+        )

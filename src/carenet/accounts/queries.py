@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid as uuid_lib
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from carenet.accounts.models import Membership, Organisation
+from carenet.accounts.models import Invitation, Membership, Organisation
 from carenet.core import permissions
 
 if TYPE_CHECKING:
@@ -39,3 +42,60 @@ def organisation_for(user: User | AnonymousUser, uuid: Any, action: str) -> Orga
 
 def organisation_by_acronym(acronym: str) -> Organisation | None:
     return Organisation.objects.filter(acronym__iexact=acronym.strip()).first()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token opens (any state), or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+def staff_of(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's people and their roles, by name."""
+    return (
+        Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def membership_for(user: User | AnonymousUser, uuid: Any) -> Membership:
+    """A membership in an organisation the user manages, or 404."""
+    managed = permissions.organisations_for(user, "members.manage")
+    found = (
+        Membership.objects.filter(uuid=_as_uuid(uuid), organisation__in=managed)
+        .select_related("user", "organisation")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation=organisation).select_related("invited_by")
+
+
+def invitation_for(user: User | AnonymousUser, uuid: Any) -> Invitation:
+    """An invitation of an organisation where the user may invite, or 404."""
+    reachable = permissions.organisations_for(user, "members.invite")
+    found = (
+        Invitation.objects.filter(uuid=_as_uuid(uuid), organisation__in=reachable)
+        .select_related("organisation")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _as_uuid(value: Any) -> uuid_lib.UUID:
+    try:
+        return uuid_lib.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
