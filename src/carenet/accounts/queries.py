@@ -99,3 +99,38 @@ def _as_uuid(value: Any) -> uuid_lib.UUID:
         return uuid_lib.UUID(str(value))
     except ValueError:
         raise Http404 from None
+
+
+def focal_points_of(organisation: Organisation) -> list[User]:
+    """Whom to tell about the organisation's reporting and listings: its focal points, or
+    its admins when it has none."""
+    from carenet.accounts.models import Role, User
+
+    people = User.objects.filter(is_active=True, memberships__organisation=organisation).order_by(
+        "pk"
+    )
+    return list(people.filter(memberships__role=Role.FOCAL_POINT)) or list(
+        people.filter(memberships__role=Role.ORG_ADMIN)
+    )
+
+
+def network_coordinator() -> User | None:
+    """A coordinator of the whole network (no area, no country limit), for work done on the
+    network's behalf such as the monthly reminders."""
+    from carenet.accounts.models import CoordinatorRole
+
+    role = (
+        CoordinatorRole.objects.filter(area__isnull=True, country="", user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return role.user if role else None
+
+
+def active_person_by_email(email: str) -> User | None:
+    """An active account with this address, for coordinators naming a person responsible
+    (never shown to anyone who could not already see the person)."""
+    from carenet.accounts.models import User
+
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
