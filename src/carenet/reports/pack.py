@@ -166,7 +166,7 @@ def _layers(book: Any, pack: figures.Pack, formats: dict[str, Any]) -> None:
     s.ws.set_column(0, 0, 42)
     s.ws.set_column(1, 3, 16)
     s.title(_("People reached by pyramid layer"))
-    s.header([_("Layer"), _("Organisations"), _("People reached"), _("Sessions")])
+    s.header([_("Pyramid layer"), _("Organisations"), _("People reached"), _("Sessions")])
     first = s.row
     for r in pack.by_layer:
         s.line([r["label"], r["orgs"], r["reached"], r["sessions"]], {1, 2, 3})
@@ -227,7 +227,7 @@ def _gap_sheet(book: Any, pack: figures.Pack, formats: dict[str, Any]) -> None:
     s.ws.set_column(0, 0, 48)
     s.ws.set_column(1, 2, 18)
     s.title(_("Areas with people and no service, by layer"))
-    s.header([_("Layer"), _("Areas with a gap"), _("Areas")])
+    s.header([_("Pyramid layer"), _("Areas with a gap"), _("Areas")])
     for r in pack.gap_layers:
         s.line([r["label"], r["areas_with_gap"], r["areas"]], {1, 2})
 
