@@ -37,8 +37,12 @@ run: install
 	$(BIN)/carenet migrate --no-input
 	$(BIN)/carenet runserver $(HOST):$(PORT)
 
+# Tests run in parallel (pytest-xdist, one worker per core); `make test WORKERS=0` runs them in
+# one process, `make test WORKERS=0 ARGS='src/carenet/referrals -x'` a part of them.
+WORKERS ?= auto
+ARGS    ?=
 test: install pdf-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) $(ARGS)
 
 # Browser tests need Debian's chromium (installed here when missing; no browser download).
 chromium:

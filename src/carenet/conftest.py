@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import socket
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     for db in settings.DATABASES.values():
         if db["ENGINE"].endswith("postgresql"):
             db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
+
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A random UUID among a test's parameters (a forged id) gets a stable test id: the
+    parallel workers (pytest-xdist) each collect the tests and must find the same names."""
+    if isinstance(val, uuid.UUID) or (isinstance(val, str) and UUID_TEXT.fullmatch(val)):
+        return f"{argname}-uuid"
+    return None
 
 
 @pytest.fixture(autouse=True)
