@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "carenet.accounts.middleware.TwoFactorRequiredMiddleware",
     # Entries from a device's offline queue (and double submissions) are saved once.
     "carenet.offline.sync.IdempotencyMiddleware",
+    # "You cannot change this" pages, and the ordinary 404 page even in development.
+    "carenet.core.errors.ErrorPagesMiddleware",
     # Last, so that it sees the response to every failed sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,7 +205,16 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 AXES_FAILURE_LIMIT = env.int("CARENET_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("CARENET_LOGIN_COOLOFF_MINUTES", default=30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are counted per account, whatever the address (guessing one account from many
+# addresses), and per address, whatever the account (password spraying). A network whose
+# people share one public address behind NAT may turn the second off.
+AXES_LOCKOUT_PARAMETERS: list[str | list[str]] = ["username"]
+if env.bool("CARENET_LOGIN_LIMIT_BY_ADDRESS", default=True):
+    AXES_LOCKOUT_PARAMETERS.append("ip_address")
+# Behind a reverse proxy every request comes from the proxy: count the proxies in front of
+# CareNet so the client's address is read from X-Forwarded-For (see docs/configuration.md).
+CARENET_PROXY_COUNT = env.int("CARENET_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "carenet.core.audit.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -261,7 +272,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env.str("CARENET_MEDIA_DIR", default=str(DATA_DIR / "media")))
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # never routed: uploads leave only through access-checked views
+# "x-accel-redirect" (nginx) or "x-sendfile" (Apache, lighttpd): the web server sends a file
+# once the download view has checked access; empty: Django streams it.
+CARENET_SENDFILE = env.str("CARENET_SENDFILE", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

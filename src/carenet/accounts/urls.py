@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-out-others/", account_views.sessions_end_others, name="sessions_end_others"),
     path("organisation/", views.switch_organisation, name="switch_organisation"),
     path("two-factor/", views.two_factor_view, name="two_factor"),
+    path("two-factor/enrol/<str:token>/", views.two_factor_enrol, name="two_factor_enrol"),
     path("password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

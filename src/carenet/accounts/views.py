@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,6 +57,8 @@ def switch_organisation(request: HttpRequest) -> HttpResponseRedirect:
 def two_factor_view(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app (first time) or enter the current code."""
     device = two_factor.device_for(request.user)
+    if not device.confirmed and not two_factor.may_enrol(request.session, request.user):
+        return _two_factor_link_page(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         verified = two_factor.verify(device, form.cleaned_data["token"])
@@ -72,3 +75,28 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         "next": _safe_next(request),
     }
     return render(request, "accounts/two_factor.html", context)
+
+
+def _two_factor_link_page(request: HttpRequest) -> HttpResponse:
+    """First set-up for a role that sees client data: a password is not enough to see the
+    secret; an e-mailed (or administrator-issued) link is."""
+    if request.method == "POST" and request.POST.get("send") == "1":
+        if two_factor.enrolment_send(request.session, request.user):
+            messages.success(
+                request, _("We have e-mailed you a link to set up two-factor sign-in.")
+            )
+        else:
+            messages.info(request, _("A link was sent a moment ago. Wait a minute to ask again."))
+        return redirect(f"{reverse('accounts:two_factor')}?next={_safe_next(request)}")
+    context = {"link_needed": True, "next": _safe_next(request)}
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """An enrolment link, opened signed in as the account it was made for."""
+    if not two_factor.enrolment_open(request.session, request.user, token):
+        messages.error(
+            request, _("This set-up link is not valid any more. Ask for a new one below.")
+        )
+    return redirect("accounts:two_factor")

@@ -67,6 +67,17 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
+    return client_ip(request) if request is not None else None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind `CARENET_PROXY_COUNT` trusted reverse
+    proxies the address the first of them saw, read from the right of X-Forwarded-For
+    (entries further left are whatever the client wrote). Also the sign-in lock-out's."""
+    proxies = int(getattr(settings, "CARENET_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR") or None

@@ -123,11 +123,19 @@ def area_path(area: AdminArea, phi0: float) -> str:
 
 
 def quantile_classes(values: Iterable[float], n: int = 5) -> list[_Class]:
-    """Up to `n` quantile classes over `values`; fewer when values repeat."""
+    """Up to `n` quantile classes over `values`; fewer when values repeat.
+
+    Zero has a class of its own when some values are above it: "nothing" must not share a
+    class with "a little", and a map where most areas have nothing would otherwise be
+    split into two classes ("0" and everything else)."""
     ordered = sorted(values)
     if not ordered:
         return []
-    starts = sorted({ordered[len(ordered) * i // n] for i in range(n)})
+    if ordered[0] == 0 < ordered[-1] and n > 1:
+        rest = [v for v in ordered if v != 0]
+        starts = sorted({0.0, *(rest[len(rest) * i // (n - 1)] for i in range(n - 1))})
+    else:
+        starts = sorted({ordered[len(ordered) * i // n] for i in range(n)})
     groups: list[list[float]] = [[] for _ in starts]
     for v in ordered:
         groups[bisect_right(starts, v) - 1].append(v)

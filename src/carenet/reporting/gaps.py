@@ -1,7 +1,9 @@
 """Gap analysis: per area x pyramid layer and per activity, from the rollups only.
 
-* gap: an area with population and neither a reported activity nor a listed service in a
-  layer;
+* gap: an area where people live (a population figure) or are in need (an imported needs
+  figure) and neither a reported activity nor a listed service in a layer. An area with
+  neither figure is "not assessed" and counted apart, never silently left out;
+* need unmet: people in need and no activity reported at all: the loudest gap, listed first;
 * possible duplication: an area where at least CARENET_DUPLICATION_THRESHOLD organisations
   report the same activity code;
 * horizontal integration: the sectors of the organisations present;
@@ -150,6 +152,16 @@ class AreaFacts:
     in_need: int | None
     gap_layers: tuple[int, ...]
 
+    @property
+    def assessed(self) -> bool:
+        """A population or a needs figure: whether a gap can be said to exist."""
+        return bool(self.area.population or self.in_need)
+
+    @property
+    def need_unmet(self) -> bool:
+        """People in need and no activity reported in the month."""
+        return bool(self.in_need) and not self.rollup[_ACTIVITIES]
+
 
 @dataclass
 class AreaAnalysis:
@@ -182,7 +194,21 @@ class AreaAnalysis:
 
     @property
     def empty_areas(self) -> int:
-        return sum(1 for f in self.facts if not f.rollup[_ORGS] and not any(f.services))
+        """Assessed areas with a gap in every layer: no activity and no listed service.
+        A part of `gap_areas`, so the two headline counts cannot contradict each other."""
+        return sum(1 for f in self.facts if len(f.gap_layers) == len(LAYERS))
+
+    @property
+    def unassessed_areas(self) -> int:
+        """Areas with neither a population nor a needs figure."""
+        return sum(1 for f in self.facts if not f.assessed)
+
+    @property
+    def need_unmet(self) -> list[int]:
+        """The indexes of the areas with people in need and nothing delivered, the most
+        people in need first."""
+        found = [i for i, f in enumerate(self.facts) if f.need_unmet]
+        return sorted(found, key=lambda i: -(self.facts[i].in_need or 0))
 
     @property
     def duplicated_areas(self) -> int:
@@ -236,6 +262,8 @@ class AreaAnalysis:
             sector_count=r[_SECTOR_COUNT],
             duplicated=self._duplicated_codes(r),
             in_need=f.in_need,
+            need_unmet=f.need_unmet,
+            assessed=f.assessed,
             coverage=_coverage(reached, f.in_need),
             higher=self._higher_of(area),
         )
@@ -275,13 +303,17 @@ def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> 
     for area in areas:
         r = rollups.get(area.id, _NO_ROLLUP)
         listed = services.get(area.id, _NO_SERVICES)
+        in_need = needs.get(area.id)
+        # people live there or are in need (Kyiv city has no population figure, but it may
+        # have a needs figure: it must not fall out of the analysis)
+        assessed = bool(area.population or in_need)
         gaps = 0
         for i in range(len(LAYERS)):
             reached[i] += r[_LAYER_REACHED[i]]
-            if area.population and not r[_LAYER_ACTIVITIES[i]] and not listed[i]:
-                gaps |= 1 << i  # people live there, and nothing is done or listed
+            if assessed and not r[_LAYER_ACTIVITIES[i]] and not listed[i]:
+                gaps |= 1 << i  # and nothing is done or listed
                 gap_counts[i] += 1
-        facts.append(AreaFacts(area, r, listed, needs.get(area.id), _GAP_LAYERS[gaps]))
+        facts.append(AreaFacts(area, r, listed, in_need, _GAP_LAYERS[gaps]))
     return AreaAnalysis(
         month,
         level,
@@ -335,6 +367,7 @@ _COLUMNS: dict[str, Callable[[AreaFacts], Any]] = {
     "layers_2_4": _layers_2_4,
     "sector_count": lambda f: f.rollup[_SECTOR_COUNT],
     "coverage": lambda f: _coverage(suppress(f.rollup[_REACHED]), f.in_need),
+    "in_need": lambda f: f.in_need,
     **{f"l{n}_reached": _layer_reached(n) for n in LAYERS},
 }
 
@@ -411,9 +444,8 @@ def sort_rows(
 ) -> tuple[list[dict[str, Any]], str]:
     """Rows ordered by `sort` ("key" or "-key"); blanks last either way."""
     sort, key = _checked_sort(sort, allowed, default)
-    order = _ordered(
-        [r.get(key) for r in rows], [r.get("population") for r in rows], key, sort[0] == "-"
-    )
+    weights = [_weight(r.get("in_need"), r.get("population")) for r in rows]
+    order = _ordered([r.get(key) for r in rows], weights, key, sort[0] == "-")
     return [rows[i] for i in order], sort
 
 
@@ -423,8 +455,15 @@ def area_order(
     """The indexes of the analysis's areas in the order of `sort`, as `sort_rows` orders
     its rows, reading one column rather than making every row."""
     sort, key = _checked_sort(sort, allowed, default)
-    values, populations = analysis.column(key), analysis.column("population")
-    return _ordered(values, populations, key, sort[0] == "-"), sort
+    values = analysis.column(key)
+    weights = [_weight(f.in_need, f.area.population) for f in analysis.facts]
+    return _ordered(values, weights, key, sort[0] == "-"), sort
+
+
+def _weight(in_need: int | None, population: int | None) -> tuple[int, int]:
+    """How loud a tie is: people in need first (Kyiv city has no population figure but
+    may have half a million in need), then population."""
+    return (in_need or 0, population or 0)
 
 
 def _checked_sort(sort: str, allowed: Sequence[Col], default: str) -> tuple[str, str]:
@@ -434,11 +473,14 @@ def _checked_sort(sort: str, allowed: Sequence[Col], default: str) -> tuple[str,
     return sort, key
 
 
-def _ordered(values: list[Any], populations: list[Any], key: str, reverse: bool) -> list[int]:
+def _ordered(
+    values: list[Any], weights: list[tuple[int, int]], key: str, reverse: bool
+) -> list[int]:
     present = [i for i, v in enumerate(values) if v is not None and v != ""]
     blank = [i for i, v in enumerate(values) if v is None or v == ""]
-    # ties: the most populous first (both orders), so the largest gaps lead
-    present.sort(key=lambda i: -(populations[i] or 0))
+    # ties: the most people in need, then the most populous first (both orders), so the
+    # largest gaps lead
+    present.sort(key=lambda i: (-weights[i][0], -weights[i][1]))
     normal = _sort_value(key)
     present.sort(key=lambda i: normal(values[i]), reverse=reverse)
     return present + blank

@@ -92,13 +92,55 @@ def period_submit(*, actor: User, period: ReportingPeriod) -> ReportingPeriod:
     _refuse_if_locked(period.month)
     if not period.can_transition(PeriodStatus.SUBMITTED):
         raise WorkflowError(_("This report cannot be submitted now."))
+    fingerprint = _rows_fingerprint(period)
+    if period.status == PeriodStatus.RETURNED and fingerprint == _submitted_fingerprint(period):
+        raise WorkflowError(
+            _(
+                "Nothing has changed since the report was returned. Change the rows the "
+                "coordinator asked about, then submit again."
+            )
+        )
     period.status = PeriodStatus.SUBMITTED
     period.submitted_at, period.submitted_by = timezone.now(), actor
     period.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     audit.record(
-        AuditAction.UPDATE, actor=actor, obj=period, changes=["status"], detail="submitted"
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=period,
+        changes=["status"],
+        detail=f"{_SUBMITTED} {fingerprint}",
     )
     return period
+
+
+_SUBMITTED = "submitted"
+
+
+def _rows_fingerprint(period: ReportingPeriod) -> str:
+    """What the period's rows are (which rows, when each last changed): equal fingerprints
+    mean an unchanged report. Kept in the audit entry of each submission, so a report
+    returned for changes cannot come back unchanged without a table of its own."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    rows = ActivityReport.objects.filter(period=period).order_by("row_key")
+    for key, changed in rows.values_list("row_key", "updated_at"):
+        digest.update(f"{key}:{changed.isoformat()};".encode())
+    return digest.hexdigest()
+
+
+def _submitted_fingerprint(period: ReportingPeriod) -> str | None:
+    from carenet.core.models import AuditEntry
+
+    last = (
+        AuditEntry.objects.filter(
+            object_type=period._meta.label_lower,
+            object_id=str(getattr(period, "uuid", None) or period.pk),
+            detail__startswith=f"{_SUBMITTED} ",
+        )
+        .order_by("-at", "-id")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    return last.split(" ", 1)[1] if last else None
 
 
 @transaction.atomic

@@ -125,7 +125,20 @@ def _sites(request: HttpRequest, organisation: Organisation) -> list[tuple[str, 
         .filter(organisation=organisation)
         .order_by("name_en")[:500]
     )
-    return [(str(s.uuid), f"{s.name_en} ({s.area.pcode})") for s in sites]
+    sites = list({s.uuid: s for s in sites}.values())
+    labels = [f"{s.name_en} ({s.area.pcode})" for s in sites]
+    # two sites of one name in one area (an office and a clinic in one building, say) are
+    # told apart by their address, else by the start of their id
+    twice = {label for label in labels if labels.count(label) > 1}
+    return [
+        (str(s.uuid), _site_label(s, label) if label in twice else label)
+        for s, label in zip(sites, labels, strict=True)
+    ]
+
+
+def _site_label(site: Any, label: str) -> str:
+    where = ", ".join(p for p in (site.address, site.city) if p) or str(site.uuid)[:8]
+    return f"{site.name_en}, {where} ({site.area.pcode})"
 
 
 @login_required
@@ -352,6 +365,14 @@ def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
     rows = queries.month_overview(_user(request), month)
     show = request.GET.get("show", "missing")
     shown = [r for r in rows if not r.reported] if show == "missing" else rows
+    # the validation queue: submitted, waiting for a coordinator who may validate them
+    waiting = [
+        r
+        for r in rows
+        if r.period is not None
+        and r.status == PeriodStatus.SUBMITTED
+        and queries.can_validate(_user(request), r.period)
+    ]
     if request.GET.get("format") in ("csv", "xlsx"):
         return exports.table_response(
             actor=_user(request),
@@ -367,6 +388,7 @@ def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
         {
             "month": month,
             "rows": shown,
+            "waiting": waiting,
             "show": show,
             "reported": sum(1 for r in rows if r.reported),
             "expected": len(rows),
@@ -394,7 +416,14 @@ def lock(request: HttpRequest, month: datetime.date) -> HttpResponse:
 
 
 def _gap_params(request: HttpRequest) -> dict[str, Any]:
+    asked = request.GET.get("month", "").strip()
     month = _month_param(request) or queries.latest_month(_user(request))
+    if asked and _month_param(request) is None:  # say so rather than show another month
+        messages.warning(
+            request,
+            _("“%(asked)s” is not a month written YYYY-MM; showing %(month)s instead.")
+            % {"asked": asked[:20], "month": months.key(month)},
+        )
     try:
         level = int(request.GET.get("level", "1"))
     except ValueError:
@@ -448,6 +477,7 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
             "map": gaps.gap_map(analysis, metric),
             "charts": gaps.gap_charts(analysis),
             "duplicated": [analysis.row(i) for i in crowded],
+            "need_unmet": [analysis.row(i) for i in analysis.need_unmet[:50]],
             "query": _query(request, drop=("sort", "page")),
             "month_key": months.key(params["month"]),
         },

@@ -46,9 +46,19 @@ def test_client_data_roles_must_pass_two_factor(people, settings):
     assert client_for(people.coordinator).get("/").status_code == 200
 
 
+def _open_enrolment_link(client, user):
+    """The e-mailed (or administrator-issued) set-up link, opened signed in."""
+    two_factor.device_for(user)
+    url = reverse("accounts:two_factor_enrol", args=[two_factor.enrolment_token(user)])
+    assert client.get(url).status_code == 302
+
+
 def test_two_factor_setup_then_sign_in_with_a_code(people, settings):
     settings.CARENET_REQUIRE_2FA = True
     client = client_for(people.practitioner)
+    page = client.get(reverse("accounts:two_factor"))
+    assert "<svg" not in page.content.decode()  # a password alone does not show the secret
+    _open_enrolment_link(client, people.practitioner)
     page = client.get(reverse("accounts:two_factor"))
     assert "<svg" in page.content.decode()  # the QR code to scan
     device = TOTPDevice.objects.get(user=people.practitioner)
@@ -66,7 +76,7 @@ def test_two_factor_setup_then_sign_in_with_a_code(people, settings):
 def test_two_factor_next_cannot_leave_the_site(people, settings):
     settings.CARENET_REQUIRE_2FA = True
     client = client_for(people.practitioner)
-    client.get(reverse("accounts:two_factor"))
+    _open_enrolment_link(client, people.practitioner)
     device = TOTPDevice.objects.get(user=people.practitioner)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     response = client.post(

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from carenet.community.views.common import (
     saved,
     today,
 )
-from carenet.core import audit
+from carenet.core import audit, private_files
 from carenet.core.models import AuditAction
 from carenet.geo import queries as geo_queries
 
@@ -222,9 +222,8 @@ def evidence_download(request: HttpRequest, uuid: str) -> HttpResponseBase:
         organisation=evidence.progress.implementation.organisation,
         request=request,
     )
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
+    return private_files.file_response(
+        evidence.file,
         filename=evidence.original_name or "evidence",
         content_type=evidence.content_type or "application/octet-stream",
     )

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +20,7 @@ from carenet.cop import forms, services
 from carenet.cop.models import ResourceKind
 from carenet.cop.queries import community as queries
 from carenet.cop.views.common import apply_errors, flags, require_network, user
-from carenet.core import audit
+from carenet.core import audit, private_files
 from carenet.core.models import AuditAction
 
 
@@ -134,20 +135,17 @@ def resource_new(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def resource_download(request: HttpRequest, uuid: Any) -> FileResponse:
+def resource_download(request: HttpRequest, uuid: Any) -> HttpResponseBase:
     resource = queries.resource_for(request.user, uuid)
     if resource.kind != ResourceKind.FILE or not resource.file:
         raise Http404
     with transaction.atomic():
         services.resource_viewed(actor=user(request), resource=resource)
-    response = FileResponse(
-        resource.file.open("rb"),
-        as_attachment=True,
+    return private_files.file_response(
+        resource.file,
         filename=resource.original_name or "document",
         content_type=resource.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

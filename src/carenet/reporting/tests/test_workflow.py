@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_moves_a_report_through_review(people: People, codes: dict[str, str]) -> None:
-    add_row(people.focal_point, people.org_a)
+    row = add_row(people.focal_point, people.org_a)
     period = services.period_for(people.org_a, MONTH)
     assert period.status == PeriodStatus.DRAFT
     period = services.period_submit(actor=people.focal_point, period=period)
@@ -26,6 +26,7 @@ def test_it_moves_a_report_through_review(people: People, codes: dict[str, str])
         actor=people.coordinator, period=period, comment="Add the age bands."
     )
     assert period.status == PeriodStatus.RETURNED and period.review_comment
+    services.row_delete(actor=people.focal_point, row=row)  # a change: it may go again
     period = services.period_submit(actor=people.focal_point, period=period)
     period = services.period_validate(actor=people.coordinator, period=period)
     assert period.status == PeriodStatus.VALIDATED
@@ -34,7 +35,7 @@ def test_it_moves_a_report_through_review(people: People, codes: dict[str, str])
         .order_by("id")
         .values_list("detail", flat=True)
     )
-    assert details == ["submitted", "returned", "submitted", "validated"]
+    assert [d.split(" ")[0] for d in details] == ["submitted", "returned", "submitted", "validated"]
 
 
 def test_returning_needs_a_comment(people: People, codes: dict[str, str]) -> None:

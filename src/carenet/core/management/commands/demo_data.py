@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import random
 import time
+from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
@@ -43,6 +46,11 @@ class Command(BaseCommand):
             log=self._log,
         )
         ctx.areas = self._choose_areas(ctx)
+        with _quiet(options["verbosity"] < 2):
+            self._build(ctx)
+        self.stdout.write("Demo network built. Its sign-ins: carenet demo-data --print-sign-ins")
+
+    def _build(self, ctx: DemoContext) -> None:
         for config in apps.get_app_configs():
             if not config.name.startswith("carenet."):
                 continue
@@ -57,7 +65,6 @@ class Command(BaseCommand):
             started = time.perf_counter()
             module.build(ctx)
             self._log(f"{config.label}: done in {time.perf_counter() - started:.1f} s")
-        self.stdout.write("Demo network built. Its sign-ins: carenet demo-data --print-sign-ins")
 
     def _choose_areas(self, ctx: DemoContext) -> list[AdminArea]:
         level3 = AdminArea.objects.filter(level=3).order_by("pcode")
@@ -84,3 +91,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, what in accounts_demo.SIGN_INS:
             self.stdout.write(f"  {email:<36} {what}")
+
+
+@contextlib.contextmanager
+def _quiet(quiet: bool) -> Iterator[None]:
+    """The services log one INFO line per referral, client and import: hundreds while the
+    demo is built, burying the sign-ins. Keep warnings; `-v 2` shows everything."""
+    logger = logging.getLogger("carenet")
+    before = logger.level
+    if quiet:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
