@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from our static files (the CSP allows no CDN)
     "django_tasks",
     "django_tasks_db",
     "carenet.core",
@@ -108,7 +109,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "carenet.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, built once
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "carenet.accounts.middleware.ActingOrganisationMiddleware",
     "carenet.accounts.middleware.TwoFactorRequiredMiddleware",

@@ -13,7 +13,6 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.security import django_auth
 
@@ -22,18 +21,12 @@ from carenet.directory.forms import resolve_place
 from carenet.directory.models import Service, ServiceStatus
 from carenet.directory.queries import Filters, ServiceMatch
 
-
-class _NestedNinjaAPI(NinjaAPI):
-    """Mounted inside the `directory` URL namespace, so reverse through it."""
-
-    def get_root_path(self, path_params: dict[str, Any]) -> str:
-        return reverse(f"directory:{self.urls_namespace}:api-root", kwargs=path_params)
-
-
-api = _NestedNinjaAPI(
+api = NinjaAPI(
     title="CareNet directory API",
     version="1.0",
-    urls_namespace="directory-api",
+    # Mounted inside the `directory` URL namespace: the full path lets ninja reverse its
+    # root and its OpenAPI document (the docs page) through it.
+    urls_namespace="directory:directory-api",
     description="Search the public MHPSS service directory and keep your organisation's "
     "listings up to date. The Open Referral HSDS 3.0 API is at /hsds/.",
     docs_url="/docs",

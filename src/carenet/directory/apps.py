@@ -19,12 +19,11 @@ class DirectoryConfig(AppConfig):
             },
             network_actions={"directory.view", "directory.review"},
         )
-        # The search keeps code lists and areas in memory (`reference.py`): a change made
-        # here (admin, services) is seen at once, not after the cache's lifetime.
+        # The search keeps code lists in the cache (`reference.py`): a change made here
+        # (admin, services) is seen at once, not after the cache's lifetime.
         from carenet.directory import reference
-        from carenet.geo.models import AdminArea
         from carenet.taxonomy.models import Scheme, Term
 
-        for model in (Term, Scheme, AdminArea):
+        for model in (Term, Scheme):
             for signal in (post_save, post_delete):
                 signal.connect(reference.forget, sender=model, dispatch_uid=f"directory-{model}")

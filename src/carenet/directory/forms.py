@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from html import escape
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import BoundField
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from carenet.directory import reference
@@ -42,143 +37,16 @@ def term_choices(scheme: str) -> list[tuple[str, str]]:
     return reference.term_list(scheme).choices
 
 
-# The public search renders its fields in Python: Django's template-based widgets cost
-# ~0.1 ms per option and per input, and the page shows over a hundred options on every
-# request.
-
-
-class TermSelect(forms.Select):
-    """A <select> of one code list, its options built once per language (`reference`)."""
-
-    def __init__(self, scheme: str, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.scheme = scheme
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        options = reference.term_list(self.scheme).options_html("" if value is None else value)
-        final = _attrs({"name": name, **self.build_attrs(self.attrs, attrs)})
-        return mark_safe(f"<select{final}>{options}</select>")  # noqa: S308 - escaped
-
-
-class PlainInput:
-    """An <input> rendered without templates (text, search, number, hidden)."""
-
-    input_type: str
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
-        shown = self.format_value(value)  # type: ignore[attr-defined]
-        head = {"type": final.pop("type", self.input_type), "name": name, "value": shown}
-        return mark_safe(f"<input{_attrs(head | final)}>")  # noqa: S308 - escaped
-
-
-class PlainTextInput(PlainInput, forms.TextInput):
-    pass
-
-
-class PlainNumberInput(PlainInput, forms.NumberInput):
-    pass
-
-
-class PlainHiddenInput(PlainInput, forms.HiddenInput):
-    pass
-
-
-class PlainCheckbox(forms.CheckboxInput):
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final = {"type": "checkbox", "name": name, **self.build_attrs(self.attrs, attrs)}
-        final["checked"] = self.check_test(value)
-        return mark_safe(f"<input{_attrs(final)}>")  # noqa: S308 - escaped
-
-
 class TermChoiceField(forms.ChoiceField):
     """A term of one scheme, chosen and submitted by its code; cleans to the code."""
 
     def __init__(self, scheme: str, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", TermSelect(scheme))
         super().__init__(choices=partial(term_choices, scheme), **kwargs)
         self.scheme = scheme
 
     def valid_value(self, value: Any) -> bool:
         return str(value) in reference.term_list(self.scheme).codes
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """HTML attributes, escaped: `True` writes the name alone, `False`, None and "" none."""
-    return "".join(
-        f" {key}" if value is True else f' {key}="{escape(str(value), quote=True)}"'
-        for key, value in attrs.items()
-        if value is not False and value is not None and value != ""
-    )
-
-
-def field_group(field: BoundField) -> SafeString:
-    """A field with its label, help and errors, as `_field.html` lays it out."""
-    errors = field.errors
-    label, widget = escape(str(field.label), quote=True), field.as_widget()
-    if isinstance(field.field.widget, forms.CheckboxInput):
-        inner = f'<label class="check">{widget} {label}</label>'
-    else:
-        inner = f'<label for="{field.id_for_label}">{label}</label>{widget}'
-    if field.help_text:
-        help_text = escape(str(field.help_text), quote=True)
-        inner += f'<p class="help" id="{field.auto_id}_helptext">{help_text}</p>'
-    if errors:
-        inner = mark_safe(inner)  # noqa: S308 - escaped above
-        return format_html('<div class="field invalid">{}{}</div>', inner, errors)
-    return mark_safe(f'<div class="field">{inner}</div>')  # noqa: S308 - escaped above
-
-
-_FEW_VALUES = (TermChoiceField, forms.BooleanField, forms.IntegerField)
-
-
-class _FieldGroups:
-    """`{{ form.groups.q }}` in a template: one field group, rendered in Python."""
-
-    def __init__(self, form: forms.Form) -> None:
-        self.form = form
-
-    def __getitem__(self, name: str) -> SafeString:
-        field = self.form[name]
-        if self.form.is_bound and (field.data not in (None, "", False) or field.errors):
-            value = str(field.data)
-            if (
-                field.errors
-                or not isinstance(field.field, _FEW_VALUES)
-                or value != str(self.form.cleaned_data.get(name))  # "007" is not kept
-            ):
-                return field_group(field)
-            # A valid choice of a code list, a checkbox or an age: few values, each looking
-            # the same on every request (in one language).
-            key = ("group", name, value)
-            return cast(SafeString, reference.kept(key, lambda: field_group(field)))
-        # An empty field looks the same on every request (in one language).
-        return cast(SafeString, reference.kept(("group", name), lambda: field_group(field)))
-
-
-_MARK = "\x00"  # cannot occur in template output: escaping leaves it, text never holds it
-
-
-def _search_form_parts() -> list[str]:
-    names = ("errors", "hidden", "open")
-    groups = {name: f"{_MARK}{name}{_MARK}" for name in SearchForm.base_fields}
-    context = {"groups": groups, **{name: f"{_MARK}{name}{_MARK}" for name in names}}
-    return render_to_string("directory/_search_form.html", context).split(_MARK)
-
-
-class _SharedFields(dict[str, forms.Field]):
-    """The search form's fields, shared by every instance instead of deep-copied per
-    request: the form never changes them (copying 15 fields is a third of its cost)."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
-        return dict(self)
 
 
 class TermsField(forms.ModelMultipleChoiceField):
@@ -196,7 +64,7 @@ def resolve_place(text: str) -> tuple[AdminArea | None, list[AdminArea]]:
     text = (text or "").strip()
     if not text:
         return None, []
-    area = reference.area(text)  # kept in memory: this runs on every public search
+    area = reference.area(text)
     if area is not None:
         return area, []
     found = search_areas(text, limit=8)
@@ -217,14 +85,13 @@ class SearchForm(forms.Form):
         label=_("What are you looking for?"),
         required=False,
         max_length=100,
-        widget=PlainTextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     place = forms.CharField(
         label=_("Place (name or P-code)"),
         required=False,
         max_length=100,
         help_text=_("A region, district, community or town."),
-        widget=PlainTextInput,
     )
     activity = TermChoiceField("iasc-4w", label=_("Activity"))
     layer = TermChoiceField("pyramid-layer", label=_("Level of support"))
@@ -232,46 +99,19 @@ class SearchForm(forms.Form):
     language = TermChoiceField("language", label=_("Language"))
     target_group = TermChoiceField("target-group", label=_("For whom"))
     delivery_mode = TermChoiceField("delivery-mode", label=_("How"))
-    age = forms.IntegerField(
-        label=_("Age"), required=False, min_value=0, max_value=120, widget=PlainNumberInput
-    )
-    free = forms.BooleanField(label=_("Free services only"), required=False, widget=PlainCheckbox)
+    age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
+    free = forms.BooleanField(label=_("Free services only"), required=False)
     near = forms.BooleanField(
         label=_("Nearest first"),
         required=False,
         help_text=_("From your location, or else from the chosen place."),
-        widget=PlainCheckbox,
     )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=PlainHiddenInput)
-    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=PlainHiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=PlainHiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
 
     place_choices: list[AdminArea]
     area: AdminArea | None
-
-    @property
-    def groups(self) -> _FieldGroups:
-        return _FieldGroups(self)
-
-    @property
-    def html(self) -> SafeString:
-        """The whole form (`_search_form.html`): its frame is rendered once per language,
-        with a marker where each field goes, and the fields are put in per request."""
-        parts = cast(list[str], reference.kept(("search-form",), _search_form_parts))
-        fill = {
-            # An empty error list still renders a template: skip it.
-            "errors": str(errors) if self.is_bound and (errors := self.non_field_errors()) else "",
-            "hidden": str(self["lat"]) + str(self["lon"]),
-            "open": " open" if self.uses_more_filters() else "",
-        }
-        groups = self.groups
-        # parts alternate: frame, marker name, frame, ... (the frame is safe template output)
-        return mark_safe(  # noqa: S308 - template output and field groups, both escaped
-            "".join(
-                part if i % 2 == 0 else fill[part] if part in fill else groups[part]
-                for i, part in enumerate(parts)
-            )
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -337,9 +177,6 @@ class SearchForm(forms.Form):
             free_only=bool(data.get("free")),
             near=self.point(),
         )
-
-
-SearchForm.base_fields = _SharedFields(SearchForm.base_fields)
 
 
 class SiteForm(forms.ModelForm):

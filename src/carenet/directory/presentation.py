@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -37,10 +38,8 @@ def stale_days() -> int:
 
 def _top_areas(paths: Sequence[str], extra: AdminArea | None) -> list[AdminArea]:
     """The oblasts / voivodeships holding the results (and the chosen area) for the map."""
-    regions = reference.regions()
-    pcodes = sorted({p.split("/", 1)[0] for p in paths if p})
-    areas = [regions[p] for p in pcodes if p in regions]
-    if extra is not None and extra.pcode not in pcodes:
+    areas = reference.regions({p.split("/", 1)[0] for p in paths if p})
+    if extra is not None and extra.pcode not in {a.pcode for a in areas}:
         areas.append(extra)
     return areas
 
@@ -48,16 +47,30 @@ def _top_areas(paths: Sequence[str], extra: AdminArea | None) -> list[AdminArea]
 _SOME_UUID = "00000000-0000-0000-0000-000000000000"
 
 
-def service_url() -> Callable[[uuid.UUID], str]:
-    """The public page of a service, by UUID: one `reverse` for a whole list."""
+def service_url(query: str = "") -> Callable[[uuid.UUID], str]:
+    """The public page of a service, by UUID: one `reverse` for a whole list. `query` (the
+    search's own parameters, URL-encoded) goes along, for the page's way back to the search."""
     pattern = reverse("directory:service", args=[_SOME_UUID])
     head, tail = pattern.split(_SOME_UUID)
+    tail += f"?{query}" if query else ""
     return lambda value: f"{head}{value}{tail}"
 
 
-def results_map(rows: Sequence[ResultRow], area: AdminArea | None) -> SafeString | None:
+@dataclass(frozen=True)
+class ResultsMap:
+    """The results map and what its legend says."""
+
+    svg: SafeString
+    located: int  # points drawn
+    regions: list[str]  # names of the regions outlined
+    remote: int  # results by phone, online or a mobile team (not drawn)
+
+
+def results_map(
+    rows: Sequence[ResultRow], area: AdminArea | None, query: str = ""
+) -> ResultsMap | None:
     """An SVG map of the located results over their regions; None when nothing is located."""
-    url = service_url()
+    url = service_url(query)
     points = [
         MapPoint(r.lat, r.lon, f"{r.name} — {r.site_name}", url(r.service_uuid))
         for r in rows
@@ -66,7 +79,12 @@ def results_map(rows: Sequence[ResultRow], area: AdminArea | None) -> SafeString
     if not points:
         return None
     areas = _top_areas([r.area_path for r in rows], area)
-    return svg_map(areas, points=points, title=_("Map of the services found"))
+    return ResultsMap(
+        svg=svg_map(areas, points=points, title=_("Map of the services found")),
+        located=len(points),
+        regions=[a.name for a in areas],
+        remote=sum(1 for r in rows if r.remote),
+    )
 
 
 def sites_map(service: Service) -> SafeString | None:
@@ -141,12 +159,12 @@ def service_facts(service: Service) -> list[tuple[str, str]]:
     return [(k, v) for k, v in facts if v]
 
 
-def result_list(rows: Sequence[ResultRow]) -> SafeString:
+def result_list(rows: Sequence[ResultRow], query: str = "") -> SafeString:
     """The `<li>` of each search result. Built in Python: the results list is the hottest
     markup of the public site, and a template loop costs several times as much. Every
     value goes through `_esc` (the standard library's `html.escape`, as Django's `escape`
-    without its lazy-string wrapper)."""
-    url = service_url()
+    without its lazy-string wrapper). `query` goes along in the links (`service_url`)."""
+    url = service_url(query)
     # Translations and formats looked up once for the whole list, not once a row.
     call, remote, free = _esc(_("Call")), _("By phone, online or a mobile team"), _("Free")
     km, point = _("%(d)s km"), get_format("DECIMAL_SEPARATOR")
@@ -173,8 +191,9 @@ def result_list(rows: Sequence[ResultRow]) -> SafeString:
             else ""
         )
         items.append(
-            f'<li class="card result"><h3><a href="{_esc(url(r.service_uuid))}">'
-            f'{_esc(r.name)}</a></h3><p class="org">{_esc(r.organisation)}</p>'
+            f'<li class="card result" id="s-{r.service_uuid}">'
+            f'<h3><a href="{_esc(url(r.service_uuid))}">{_esc(r.name)}</a></h3>'
+            f'<p class="org">{_esc(r.organisation)}</p>'
             f'<p>{_esc(where)}</p><p class="badges">{badge_html}</p>{phone}</li>'
         )
     return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped above

@@ -11,19 +11,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carenet.core import frames, permissions
+from carenet.core import permissions
 from carenet.directory import presentation, queries, services
 from carenet.directory.forms import SearchForm, ServiceForm, SiteForm, resolve_place
 
 PAGE_SIZE = 20
 # Public pages are compressed here (the project has no GZipMiddleware): a results page with
 # its map is ~30 KB of HTML, ~7 KB gzipped. CSRF tokens are masked per response (BREACH).
+
+
+def _search_query(params: Any) -> str:
+    """The search's own parameters of a query string, URL-encoded ("" when none): result
+    links carry them so that the service page leads back to the same search."""
+    return urlencode(
+        [(k, v) for k in SearchForm.base_fields if k != "page" for v in params.getlist(k) if v]
+    )
 
 
 @require_GET
@@ -40,39 +47,41 @@ def search(request: HttpRequest) -> HttpResponse:
         matches = found[:PAGE_SIZE]
         params = request.GET.copy()
         params["page"] = str(page + 1)
+        query = _search_query(request.GET)
+        results_map = presentation.results_map(matches, form.area, query)
         context |= {
             "matches": matches,
-            "results": presentation.result_list(matches),
+            "results": presentation.result_list(matches, query),
             "area": form.area,
-            "place_choices": form.place_choices,
             "next_url": "?" + params.urlencode() if len(found) > PAGE_SIZE else "",
             "shown_to": (page - 1) * PAGE_SIZE + len(matches),
-            "map": presentation.results_map(matches, form.area),
             "print_url": (reverse("directory:print") + "?" + urlencode({"place": form.area.pcode}))
             if form.area
             else "",
-            "near": form.point(),
         }
+        if results_map is not None:
+            context |= {
+                "map": results_map.svg,
+                "located": results_map.located,
+                "map_regions": results_map.regions,
+                "remote": results_map.remote,
+            }
     elif form.is_bound and form.is_valid():
         context["place_choices"] = form.place_choices
-    # The results are rendered on their own: htmx swaps in only them, and the page around
-    # them is the same for every visitor in a language (`frames`).
-    results = render_to_string("directory/_results.html", context | {"request": request})
-    if getattr(request, "htmx", False):
-        return HttpResponse(results)
-    return frames.render(
-        request,
-        "directory/search.html",
-        {"form_html": form.html, "results_html": results},
-        live=("form_html", "results_html"),
-    )
+        # Search pressed with nothing in it: say what to do rather than show nothing.
+        context["empty_search"] = form.is_empty()
+    htmx = bool(getattr(request, "htmx", False))  # django-htmx sets it on every request
+    template = "directory/_results.html" if htmx else "directory/search.html"
+    return render(request, template, context)
 
 
 @require_GET
 @gzip_page
 def service_detail(request: HttpRequest, uuid: str) -> HttpResponse:
-    """Everything a person needs to go there or call: public, no sign-in."""
+    """Everything a person needs to go there or call: public, no sign-in. The search that
+    led here (its parameters ride along in the query string) is where "back" goes."""
     service = queries.public_service(uuid)
+    query = _search_query(request.GET)
     return render(
         request,
         "directory/service.html",
@@ -82,6 +91,8 @@ def service_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "schedule": presentation.schedule_rows(service.schedule),
             "map": presentation.sites_map(service),
             "can_edit": permissions.can(request.user, "directory.edit", service.organisation),
+            "back_url": reverse("directory:search")
+            + (f"?{query}#s-{service.uuid}" if query else ""),
         },
     )
 

@@ -6,10 +6,11 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from carenet.conftest import People
-from carenet.directory import reference, services
+from carenet.directory import services
 from carenet.directory.models import Service, Site, SiteKind
 from carenet.geo.models import AdminArea
 from carenet.taxonomy.models import Scheme, Term
@@ -212,5 +213,5 @@ def listing(
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_data() -> None:
-    """Each test starts without the code lists and areas an earlier test kept in memory."""
-    reference.forget()
+    """Each test starts without the code lists an earlier test kept in the cache."""
+    cache.clear()
