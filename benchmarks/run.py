@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ALL = ["directory_search", "reporting_import", "reporting_gaps", "referrals_perf"]
+ALL = ["directory_search", "reporting_import", "reporting_gaps", "referrals_perf", "http_load"]
 
 
 def main(names: list[str]) -> int:
