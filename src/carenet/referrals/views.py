@@ -7,7 +7,6 @@ acts for (`request.acting_organisation`); one referral or client is reached by U
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from carenet.accounts.models import Organisation
-from carenet.core import permissions
+from carenet.core import permissions, spreadsheets
 from carenet.referrals import fhir, forms, metrics, queries, services
 from carenet.referrals.consent import ConsentRequired
 from carenet.referrals.models import Client, Outcome, Referral
@@ -403,7 +402,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="referrals-{org.acronym}-{stamp}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.csv_writer(response)
     writer.writerow(queries.EXPORT_COLUMNS)
     writer.writerows(rows)
     return response

@@ -85,9 +85,22 @@ def looks_like_hxl_row(cells: list[object]) -> bool:
     return len(texts) >= 2 and all(t.startswith("#") for t in texts)
 
 
+# HXL 1.0-style hashtags of the 2014 3W/4W sheets, read as today's columns
+OLD_TAGS = {
+    "#org_id": "org",
+    "#activity_id": "activity",
+    "#adm1_id": "adm1",
+    "#adm2_id": "adm2",
+    "#adm3_id": "adm3",
+    "#loc_id": "pcode",
+    "#from_date": "start_date",
+    "#to_date": "end_date",
+}
+
+
 @cache
 def _by_tag() -> dict[str, str]:
-    return {normalise_tag(c.hxl): c.key for c in COLUMNS}
+    return {**OLD_TAGS, **{normalise_tag(c.hxl): c.key for c in COLUMNS}}
 
 
 @cache
@@ -97,8 +110,12 @@ def _by_label() -> dict[str, str]:
         with translation.override(lang):
             for c in COLUMNS:
                 out[_fold(str(c.label))] = c.key
+    # a column's key is read too ("pcode", "start_date"), but never over a title, and only for
+    # a column that is imported: "Activity" is the activity's name (not read), and "Adm3"
+    # is not taken for a P-code column
     for c in COLUMNS:
-        out[_fold(c.key)] = c.key
+        if c.imported:
+            out.setdefault(_fold(c.key), c.key)
     return out
 
 

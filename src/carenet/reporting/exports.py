@@ -7,18 +7,16 @@ counts of organisations other than the reader's own pass through `core.suppressi
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from carenet.core import audit, permissions
+from carenet.core import audit, permissions, spreadsheets
 from carenet.core.models import AuditAction
 from carenet.core.suppression import label as suppressed_label
 from carenet.core.suppression import suppress
@@ -79,8 +77,10 @@ def row_values(row: ActivityReport, sectors: dict[int, str], full_counts: bool) 
         values[f"adm{level}_name"] = area.name if area else ""
     for name in COUNT_FIELDS:
         value = getattr(row, name)
-        if not full_counts and name not in ("sessions", "trained"):
-            value = suppressed_label(suppress(value)) if value is not None else None
+        if not full_counts and name not in ("sessions", "trained") and value is not None:
+            # a count stays a number; only a suppressed one becomes the text "<5"
+            kept = suppress(value)
+            value = suppressed_label(None) if kept is None else kept
         values[name] = "" if value is None else value
     return values
 
@@ -101,7 +101,7 @@ def write_csv(
     sectors: dict[int, str],
     own: set[int] | None,
 ) -> None:
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     writer.writerow([str(c.label) for c in EXPORT_COLUMNS])
     if hxl:
         writer.writerow([c.hxl for c in EXPORT_COLUMNS])
@@ -112,25 +112,20 @@ def write_csv(
 def write_xlsx(
     out: Any, rows: Iterable[ActivityReport], *, sectors: dict[int, str], own: set[int] | None
 ) -> None:
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
+    # constant_memory writes each row out as soon as the next one is touched: write the
+    # titles row whole, then the hashtag row, then the data, never two rows interleaved
+    book = spreadsheets.workbook(out, constant_memory=True)
     sheet = book.add_worksheet("4W")
     head = book.add_format({"bold": True, "bg_color": "#dbe7f3", "text_wrap": True})
     tags = book.add_format({"font_color": "#4a5560", "italic": True})
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     for i, c in enumerate(EXPORT_COLUMNS):
         sheet.set_column(i, i, c.width)
-        sheet.write_string(0, i, str(c.label), head)
-        sheet.write_string(1, i, c.hxl, tags)
-    for r, values in enumerate(_rows(rows, sectors, own), start=2):
-        for i, c in enumerate(EXPORT_COLUMNS):
-            value = values.get(c.key)
-            if isinstance(value, datetime.date):
-                sheet.write_datetime(r, i, datetime.datetime.combine(value, datetime.time()), date)
-            elif isinstance(value, int):
-                sheet.write_number(r, i, value)
-            elif value not in (None, ""):
-                sheet.write_string(r, i, str(value))
     sheet.freeze_panes(2, 0)
+    spreadsheets.write_row(sheet, 0, [str(c.label) for c in EXPORT_COLUMNS], head)
+    spreadsheets.write_row(sheet, 1, [c.hxl for c in EXPORT_COLUMNS], tags)
+    for r, values in enumerate(_rows(rows, sectors, own), start=2):
+        spreadsheets.write_row(sheet, r, [values.get(c.key) for c in EXPORT_COLUMNS], date=date)
     book.close()
 
 
@@ -157,7 +152,7 @@ def write_template(
     """The organisation's XLSX template for a month: drop-downs of activity codes, places
     and target groups from a hidden sheet; numbers checked as whole numbers ≥ 0; dates
     checked to fall in the month."""
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = spreadsheets.workbook(out)
     sheet = book.add_worksheet("4W")
     lists = book.add_worksheet("lists")
     help_sheet = book.add_worksheet(_("Instructions")[:31])
@@ -316,6 +311,15 @@ def own_organisations(user: Any) -> set[int]:
     return set(permissions.scope_of(user).orgs_for("reporting.view"))
 
 
+def readers_organisations(user: Any, organisation: Organisation | None) -> set[int]:
+    """The one rule for every export, web or command line: counts are in full only for
+    the reader's own organisations. The command line has no reader: an export of one
+    organisation is that organisation's own file, a network export is suppressed."""
+    if user is not None:
+        return own_organisations(user)
+    return {organisation.pk} if organisation is not None else set()
+
+
 def sectors_by_org() -> dict[int, str]:
     from carenet.accounts.models import Organisation
 
@@ -365,7 +369,7 @@ def export_rows(
     """Write the rows to the binary file `out` as XLSX, CSV or HXL (audited)."""
     _audit(actor, f"4W rows {months.key(month)} {fmt}", organisation)
     qs = export_queryset(rows).iterator(chunk_size=2000)
-    sectors, own = sectors_by_org(), own_organisations(actor) if actor else None
+    sectors, own = sectors_by_org(), readers_organisations(actor, organisation)
     if fmt == "xlsx":
         write_xlsx(out, qs, sectors=sectors, own=own)
         return
@@ -391,7 +395,7 @@ def export_csv_stream(
     """CSV (or HXL-tagged CSV) lines for a streaming response (audited now)."""
     _audit(actor, f"4W rows {months.key(month)} {'hxl' if hxl else 'csv'}", organisation)
     sectors, own = sectors_by_org(), own_organisations(actor)
-    writer = csv.writer(_Echo())
+    writer = spreadsheets.csv_writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([str(c.label) for c in EXPORT_COLUMNS])
@@ -414,18 +418,18 @@ def table_response(
     body = [[_cell(r.get(c.key), c.key in PEOPLE_FIELDS) for c in columns] for r in rows]
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheets.csv_writer(out)
         writer.writerow(header)
         writer.writerows(body)
         response = HttpResponse("\ufeff" + out.getvalue(), content_type=CONTENT_TYPES["csv"])
     else:
         data = io.BytesIO()
-        book = xlsxwriter.Workbook(data, {"in_memory": True})
+        book = spreadsheets.workbook(data)
         sheet = book.add_worksheet("data")
         bold = book.add_format({"bold": True, "bg_color": "#dbe7f3"})
-        sheet.write_row(0, 0, header, bold)
+        spreadsheets.write_row(sheet, 0, header, bold)
         for r, values in enumerate(body, start=1):
-            sheet.write_row(r, 0, values)
+            spreadsheets.write_row(sheet, r, values)
         sheet.freeze_panes(1, 0)
         book.close()
         response = HttpResponse(data.getvalue(), content_type=CONTENT_TYPES["xlsx"])

@@ -2,12 +2,20 @@
 
 `open_table(path)` finds the header (labels, an HXL hashtag row, or both) and yields the
 data rows with their line numbers as the user sees them in a spreadsheet.
+
+Before anything is parsed, a zip file's directory is checked against the size and row limits
+(`core.spreadsheets.check_xlsx_limits`), so a small file that expands to gigabytes is refused
+in milliseconds. Cells a parser would silently turn into blanks or zeros are reported:
+spreadsheet error values (`#DIV/0!`), formulas saved without their computed value, and merged
+cells (whose value sits only in the top-left cell) are `Table.problems`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +23,17 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from carenet.core import spreadsheets
 from carenet.reporting import columns
 
 SHEET_NAME = "4W"
 HEADER_SCAN_ROWS = 6
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
+ERROR_VALUES = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
+)
+Problems = dict[tuple[int, int], tuple[str, dict[str, Any]]]  # (line, column index) -> error
 
 
 class UnreadableFile(ValueError):
@@ -40,38 +53,168 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]
     total_rows: int
     unknown_headers: list[str] = field(default_factory=list)
+    # every header cell in file order with the column it was read as (None: not read)
+    headers: list[tuple[str, str | None]] = field(default_factory=list)
+    problems: Problems = field(default_factory=dict)
 
 
 def open_table(path: Path) -> Table:
     """The 4W table in a file: its columns and numbered data rows."""
-    raw, total = raw_rows(path)
-    return _with_header(raw, total)
+    problems: Problems = {}
+    raw, total = raw_rows(path, problems)
+    table = _with_header(raw, total)
+    table.problems = problems
+    return table
 
 
-def raw_rows(path: Path) -> tuple[Iterator[list[Any]], int]:
-    """Every row of the file's first (or "4W") sheet, and how many there are."""
+def raw_rows(path: Path, problems: Problems | None = None) -> tuple[Iterator[list[Any]], int]:
+    """Every row of the file's first (or "4W") sheet, and how many there are; refuses a file
+    over the size or row limits before parsing it."""
     with path.open("rb") as f:
         head = f.read(8)
+    if head.startswith(_ZIP):
+        try:
+            spreadsheets.check_xlsx_limits(path)
+        except spreadsheets.TooLarge as exc:
+            raise UnreadableFile(exc.code, **exc.params) from exc
+    elif path.stat().st_size > spreadsheets.max_unzipped_bytes():
+        raise UnreadableFile(
+            "too_large_unzipped",
+            size_mb=path.stat().st_size // (1024 * 1024),
+            limit_mb=spreadsheets.max_unzipped_bytes() // (1024 * 1024),
+        )
     if head.startswith((_ZIP, _OLE)):
-        return _sheet_rows(path)
+        return _sheet_rows(path, problems if problems is not None else {})
     return _csv_rows(path)
 
 
-def _sheet_rows(path: Path) -> tuple[Iterator[list[Any]], int]:
+def _sheet_rows(path: Path, problems: Problems) -> tuple[Iterator[list[Any]], int]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
         if not names:
             raise UnreadableFile("empty_file")
-        sheet = book.get_sheet_by_name(SHEET_NAME if SHEET_NAME in names else names[0])
+        name = SHEET_NAME if SHEET_NAME in names else names[0]
+        sheet = book.get_sheet_by_name(name)
         total = sheet.height
-        return iter(sheet.iter_rows()), total
+        if total > spreadsheets.max_rows() + HEADER_SCAN_ROWS:
+            raise UnreadableFile("too_many_rows", rows=total, limit=spreadsheets.max_rows())
+        top, left = sheet.start or (0, 0)
+        if top:  # the sheet starts below row 1: keep line numbers as the user sees them
+            rows: Iterator[list[Any]] = _chain([[]] * top, iter(sheet.iter_rows()))
+        else:
+            rows = iter(sheet.iter_rows())
+        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    problems[(r + 1, c - left)] = ("merged_cell", {"cells": _range(r0, c0, r1, c1)})
+        if head_is_xlsx(path):
+            _scan_xlsx_cells(path, names.index(name), left, problems)
+        return rows, total + top
     except CalamineError as exc:
         raise UnreadableFile("unreadable_file") from exc
     except (OSError, ValueError) as exc:
         if isinstance(exc, UnreadableFile):
             raise
         raise UnreadableFile("unreadable_file") from exc
+
+
+def head_is_xlsx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "xl/workbook.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _range(r0: int, c0: int, r1: int, c1: int) -> str:
+    return f"{_letters(c0)}{r0 + 1}:{_letters(c1)}{r1 + 1}"
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_SHEET_TARGETS = re.compile(rb'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"')
+_SHEET_TARGETS_REV = re.compile(rb'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"')
+_SHEET_IDS = re.compile(rb'<sheet [^>]*r:id="([^"]+)"')
+
+
+def _sheet_member(zf: zipfile.ZipFile, index: int) -> str | None:
+    """The zip member of the workbook's `index`-th sheet (xl/worksheets/sheetN.xml)."""
+    try:
+        ids = _SHEET_IDS.findall(zf.read("xl/workbook.xml"))
+        rels_xml = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    rels = dict(_SHEET_TARGETS.findall(rels_xml))
+    rels.update({k: v for v, k in _SHEET_TARGETS_REV.findall(rels_xml)})
+    if index >= len(ids) or ids[index] not in rels:
+        return None
+    target = rels[ids[index]].decode().lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def _scan_xlsx_cells(path: Path, index: int, left: int, problems: Problems) -> None:
+    """Error values and formulas saved without a value: the parser reads both as blanks.
+
+    Streams the sheet's XML (bounded memory); a sheet with no formula and no error cell,
+    the usual case, is only searched for two byte strings."""
+    from xml.etree.ElementTree import iterparse  # noqa: S405 - size-limited, no DTDs used
+
+    with zipfile.ZipFile(path) as zf:
+        member = _sheet_member(zf, index)
+        if member is None or member not in zf.namelist():
+            return
+        if not _has_formula_or_error(zf, member):
+            return
+        with zf.open(member) as f:
+            for _event, el in iterparse(f):  # noqa: S314 - see above
+                if not el.tag.endswith("}c"):
+                    continue
+                _check_cell(el, left, problems)
+                el.clear()
+
+
+def _check_cell(el: Any, left: int, problems: Problems) -> None:
+    formula = value = None
+    for child in el:
+        if child.tag.endswith("}f"):
+            formula = child.text or ""
+        elif child.tag.endswith("}v"):
+            value = child.text
+    match = _CELL_REF.fullmatch(el.get("r", ""))
+    if match is None:
+        return
+    where = (int(match.group(2)), _col_index(match.group(1)) - left)
+    if el.get("t") == "e":
+        problems[where] = ("error_value", {"value": value or ""})
+    elif formula is not None and value in (None, ""):
+        problems[where] = ("formula_no_value", {"formula": "=" + formula[:60]})
+
+
+def _has_formula_or_error(zf: zipfile.ZipFile, member: str) -> bool:
+    tail = b""
+    with zf.open(member) as f:
+        while chunk := f.read(1 << 20):
+            window = tail + chunk
+            if b"<f" in window or b't="e"' in window:
+                return True
+            tail = chunk[-8:]
+    return False
 
 
 def _csv_rows(path: Path) -> tuple[Iterator[list[Any]], int]:
@@ -85,7 +228,10 @@ def _csv_rows(path: Path) -> tuple[Iterator[list[Any]], int]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     total = text.count("\n") + (0 if text.endswith("\n") else 1)
-    return iter(csv.reader(io.StringIO(text), delimiter=delimiter)), total
+    if total > spreadsheets.max_rows() + HEADER_SCAN_ROWS:
+        raise UnreadableFile("too_many_rows", rows=total, limit=spreadsheets.max_rows())
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return ([spreadsheets.restore_cell(c) for c in row] for row in rows), total
 
 
 def _with_header(raw: Iterator[list[Any]], total: int) -> Table:
@@ -96,18 +242,34 @@ def _with_header(raw: Iterator[list[Any]], total: int) -> Table:
         if columns.looks_like_hxl_row(cells):
             mapping = _map(cells, columns.key_for_tag)
             unknown = _unknown(cells, mapping)
-            return Table(mapping, _numbered(raw, line + 1), total - line, unknown)
+            return Table(
+                mapping,
+                _numbered(raw, line + 1),
+                total - line,
+                unknown,
+                _headers(seen[-2], cells, mapping) if line > 1 else _headers(cells, None, mapping),
+            )
         mapping = _map(cells, columns.key_for_label)
         if len(mapping) >= 3:
             nxt = next(raw, None)
             if nxt is not None and columns.looks_like_hxl_row(nxt):
                 tag_map = _map(nxt, columns.key_for_tag)
-                mapping = {**mapping, **tag_map}
+                both = {**mapping, **tag_map}
                 return Table(
-                    mapping, _numbered(raw, line + 2), total - line - 1, _unknown(nxt, tag_map)
+                    both,
+                    _numbered(raw, line + 2),
+                    total - line - 1,
+                    _unknown(nxt, tag_map),
+                    _headers(cells, nxt, both),
                 )
             rest = _numbered(_chain([nxt] if nxt is not None else [], raw), line + 1)
-            return Table(mapping, rest, total - line, _unknown(cells, mapping))
+            return Table(
+                mapping,
+                rest,
+                total - line,
+                _unknown(cells, mapping),
+                _headers(cells, None, mapping),
+            )
         if line >= HEADER_SCAN_ROWS:
             break
     if not seen or all(_blank(c) for row in seen for c in row):
@@ -124,6 +286,23 @@ def _map(cells: list[Any], find: Any) -> dict[int, str]:
             mapping[i] = key
             taken.add(key)
     return mapping
+
+
+def _headers(
+    labels: list[Any], tags: list[Any] | None, mapping: dict[int, str]
+) -> list[tuple[str, str | None]]:
+    """Each header cell (title, and hashtag when there is one) and the column it maps to."""
+    width = max(len(labels), len(tags or []))
+    out = []
+    for i in range(width):
+        parts = [
+            str(row[i]).strip()
+            for row in (labels, tags or [])
+            if i < len(row) and not _blank(row[i])
+        ]
+        if parts or i in mapping:
+            out.append((" / ".join(parts), mapping.get(i)))
+    return out
 
 
 def _unknown(cells: list[Any], mapping: dict[int, str]) -> list[str]:

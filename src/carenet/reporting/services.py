@@ -7,13 +7,11 @@ commands ask `core.permissions`); the rules of the workflow itself are enforced 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import hashlib
 import logging
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -34,7 +32,7 @@ from carenet.reporting.models import (
     ReportingMonth,
     ReportingPeriod,
 )
-from carenet.reporting.readers import UnreadableFile, open_table
+from carenet.reporting.readers import ERROR_VALUES, Table, UnreadableFile, open_table
 from carenet.reporting.validation import (
     Candidate,
     Lookups,
@@ -44,6 +42,7 @@ from carenet.reporting.validation import (
     load_lookups,
     required_columns_missing,
     resolve,
+    unknown_pcodes,
 )
 
 if TYPE_CHECKING:
@@ -328,6 +327,29 @@ def import_start(
     return job
 
 
+def imports_purge(*, older_than: datetime.timedelta) -> int:
+    """Delete the stored files of rejected imports (and files no import names) older than
+    `older_than`; returns how many files went. Imported files are kept with their job."""
+    cutoff = timezone.now() - older_than
+    rejected = ImportJob.objects.filter(
+        status__in=[ImportStatus.FAILED, ImportStatus.CRASHED], created_at__lt=cutoff
+    ).exclude(stored_path="")
+    removed = 0
+    for path in rejected.values_list("stored_path", flat=True).iterator():
+        if Path(path).is_file():
+            Path(path).unlink()
+            removed += 1
+    rejected.update(stored_path="")
+    known = {Path(p).name for p in ImportJob.objects.values_list("stored_path", flat=True)}
+    for stored in import_dir().iterdir():
+        stamp = datetime.datetime.fromtimestamp(stored.stat().st_mtime, tz=datetime.UTC)
+        if stored.is_file() and stored.name not in known and stamp < cutoff:
+            stored.unlink()
+            removed += 1
+    log.info("purged %d stored import files", removed)
+    return removed
+
+
 def import_again_valid_only(*, actor: User, job: ImportJob) -> ImportJob:
     """Run a checked file again, this time importing only its valid rows."""
     copy = ImportJob.objects.create(
@@ -370,27 +392,11 @@ class Checked:
     total: int = 0
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large file is checked and written: it
-    would otherwise rescan the hundreds of thousands of young objects a big import makes
-    (a third of the time); nothing made here forms cycles that need it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_run(job_id: int) -> ImportJob:
-    """Check the job's file and, if it may, write its rows. Never raises for a bad file."""
-    with _gc_paused():
-        return _import_run(job_id)
+    """Check the job's file and, if it may, write its rows. Never raises for a bad file.
 
-
-def _import_run(job_id: int) -> ImportJob:
+    Files over CARENET_IMPORT_BACKGROUND_BYTES run here in a task-queue worker, never in a
+    web request (`_dispatch`); the row and size limits of `readers` bound its memory."""
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     try:
@@ -427,12 +433,10 @@ def check_file(
     table = open_table(path)
     missing = required_columns_missing(table.columns.values())
     if missing:
-        return Checked(month=month, errors=missing)
-    cells = (
-        (line, {key: row[i] for i, key in table.columns.items() if i < len(row)})
-        for line, row in table.rows
-    )
-    return check_cells(
+        return Checked(month=month, errors=missing, total=max(table.total_rows, 0))
+    problems: list[RowError] = []
+    cells = (_row_cells(table, line, row, problems) for line, row in table.rows)
+    checked = check_cells(
         organisation,
         month,
         cells,
@@ -440,6 +444,37 @@ def check_file(
         update_existing=update_existing,
         progress=progress,
     )
+    if problems:
+        _add_cell_problems(checked, problems)
+    return checked
+
+
+def _row_cells(
+    table: Table, line: int, row: list[Any], problems: list[RowError]
+) -> tuple[int, dict[str, Any]]:
+    """The row as {column key: cell}; a cell the file cannot give a value for (an error
+    value, a formula saved without its result, a merged cell) is left out and reported."""
+    values: dict[str, Any] = {}
+    for i, key in table.columns.items():
+        value = row[i] if i < len(row) else None
+        problem = table.problems.get((line, i))
+        if problem is None and isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
+            problem = ("error_value", {"value": value.strip()})
+        if problem is not None:
+            problems.append(RowError(line, key, problem[0], problem[1]))
+            continue
+        values[key] = value
+    return line, values
+
+
+def _add_cell_problems(checked: Checked, problems: list[RowError]) -> None:
+    """A problem cell's own message replaces what its blank caused ("required"), and its
+    row is not imported."""
+    where = {(e.line, e.column) for e in problems}
+    lines = {e.line for e in problems}
+    kept = [e for e in checked.errors if (e.line, e.column) not in where]
+    checked.errors = sorted(kept + problems, key=lambda e: (e.line, e.column))
+    checked.good = [c for c in checked.good if c.line not in lines]
 
 
 def check_cells(
@@ -464,6 +499,7 @@ def check_cells(
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, total)
     month = parser.month
+    parser.errors += unknown_pcodes(parser.unresolved)
     if month is None:
         return Checked(month=None, errors=parser.errors, total=count)
     good, errors = resolve(
@@ -515,6 +551,8 @@ def _write_import(job: ImportJob, checked: Checked, bad_rows: int) -> ImportJob:
     with transaction.atomic():
         period = _locked_period(org, month)
         if not period.editable or month_is_locked(month):
+            if _nothing_changes(checked, _existing(org, month)):
+                return _finish_unchanged(job, checked, month)
             transaction.set_rollback(True)
             refusal = PeriodState(month, month_is_locked(month), period.status).refusal()
             code, params = refusal or ("locked_period", {"month": months.key(month)})
@@ -548,6 +586,36 @@ def _write_import(job: ImportJob, checked: Checked, bad_rows: int) -> ImportJob:
             f"unchanged={unchanged} skipped={bad_rows}",
         )
     log.info("reporting import %s done: %d new, %d changed", job.uuid, created, updated)
+    return job
+
+
+def _nothing_changes(checked: Checked, existing: Mapping[str, tuple[str, int]]) -> bool:
+    """Every row of the file is already saved as it is (an export read back in)."""
+    return bool(checked.good) and all(
+        existing.get(c.row_key, ("", 0))[0] == c.content_hash for c in checked.good
+    )
+
+
+def _finish_unchanged(job: ImportJob, checked: Checked, month: datetime.date) -> ImportJob:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        month=month,
+        unchanged=len(checked.good),
+        skipped=len({e.line for e in checked.errors}),
+        total_rows=checked.total,
+        processed_rows=checked.total,
+        error_count=len(checked.errors),
+        errors=[e.as_dict() for e in checked.errors[: ImportJob.MAX_STORED_ERRORS]],
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    audit.record(
+        AuditAction.IMPORT,
+        actor=job.created_by,
+        obj=job,
+        organisation=job.organisation,
+        detail=f"{months.key(month)}: unchanged={job.unchanged}",
+    )
     return job
 
 

@@ -88,6 +88,26 @@ MESSAGES: dict[str, Any] = {
         "template in the first rows."
     ),
     "no_rows": gettext_lazy("The file has no rows to import."),
+    "ambiguous_date": gettext_lazy(
+        "“%(value)s” could be read day first or month first: write it as YYYY-MM-DD."
+    ),
+    "error_value": gettext_lazy(
+        "The cell holds the spreadsheet error “%(value)s”: fix the formula or type the number."
+    ),
+    "formula_no_value": gettext_lazy(
+        "The cell is a formula (%(formula)s) saved without its result: open the file in a "
+        "spreadsheet, let it calculate, and save it again, or type the value."
+    ),
+    "merged_cell": gettext_lazy(
+        "The cells %(cells)s are merged, so only the first holds the value: unmerge them and "
+        "fill in every row."
+    ),
+    "too_many_rows": gettext_lazy(
+        "The sheet has %(rows)s rows; at most %(limit)s can be imported at once: split the file."
+    ),
+    "too_large_unzipped": gettext_lazy(
+        "The file expands to %(size_mb)s MB; at most %(limit_mb)s MB can be read: split it."
+    ),
 }
 
 
@@ -246,6 +266,9 @@ class RowParser:
         self.lookups = lookups
         self.month = month
         self.errors: list[RowError] = []
+        # P-codes of rows refused for other reasons: checked too, so that a row's every
+        # error is reported in one pass (`unknown_pcodes`)
+        self.unresolved: dict[int, str] = {}
 
     def parse(self, line: int, cells: Mapping[str, Any]) -> Candidate | None:
         before = len(self.errors)
@@ -270,6 +293,8 @@ class RowParser:
         ):
             self._error(line, "reached_total", "counts_no_people", activity=activity[0])
         if len(self.errors) > before:
+            if pcode:
+                self.unresolved[line] = pcode
             return None
         assert activity is not None and start is not None and status is not None
         return Candidate(
@@ -349,6 +374,9 @@ class RowParser:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self._error(line, key, "required")
+            return None
+        if is_ambiguous_date(value):
+            self._error(line, key, "ambiguous_date", value=cell_text(value))
             return None
         day = parse_date(value)
         if day is None:
@@ -483,6 +511,17 @@ def parse_int(value: Any) -> tuple[int | None, str]:
     return number, ""
 
 
+def is_ambiguous_date(value: Any) -> bool:
+    """Is "9/10/2014" 9 October or 10 September? Refused rather than guessed."""
+    if not isinstance(value, str):
+        return False
+    match = _DMY.match(value.strip())
+    if match is None:
+        return False
+    first, second = int(match.group(1)), int(match.group(2))
+    return first <= 12 and second <= 12 and first != second
+
+
 def parse_date(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -560,7 +599,11 @@ def resolve(
         c.row_key = row_key(organisation.pk, month, c)
         c.content_hash = content_hash(c)
         if refusal is not None:
-            errors.append(RowError(c.line, "start_date", refusal[0], refusal[1]))
+            other = existing.get(c.row_key)
+            if other is not None and other[0] == c.content_hash and not identical_is_duplicate:
+                good.append(c)  # unchanged: nothing to write, so nothing to refuse
+            else:
+                errors.append(RowError(c.line, "start_date", refusal[0], refusal[1]))
             continue
         if c.row_key in seen:
             errors.append(
@@ -586,6 +629,16 @@ def resolve(
             continue
         good.append(c)
     return good, errors
+
+
+def unknown_pcodes(unresolved: Mapping[int, str]) -> list[RowError]:
+    """Unknown P-codes among rows refused for other reasons."""
+    known = _lookup(set(unresolved.values()))
+    return [
+        RowError(line, "pcode", "unknown_pcode", {"value": code})
+        for line, code in unresolved.items()
+        if code not in known
+    ]
 
 
 def _areas_with_ancestors(pcodes: Iterable[str]) -> dict[str, tuple[AdminArea, dict[int, int]]]:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 
+from carenet.core import spreadsheets
 from carenet.directory.hsds import out as hsds_out
 from carenet.directory.hsds.api import HSDS_DIR, _organisations, services_queryset
 from carenet.directory.queries import public_services, public_sites
@@ -203,22 +204,14 @@ def export_zip() -> bytes:
         for resource in package["resources"]:
             names = [f["name"] for f in resource["schema"]["fields"]]
             out = io.StringIO()
-            writer = csv.DictWriter(
-                out, fieldnames=names, extrasaction="ignore", lineterminator="\n"
-            )
+            writer = spreadsheets.CsvDictWriter(out, names, lineterminator="\n")
             writer.writeheader()
             for row in tables.get(resource["name"], []):
-                writer.writerow({k: _cell(v) for k, v in row.items()})
+                writer.writerow(row)
             zf.writestr(resource["path"], out.getvalue())
         package["title"] = "CareNet MHPSS service directory (HSDS 3.0)"
         zf.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
     return buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -261,7 +254,10 @@ def _read_csv(table: str, raw: bytes) -> list[dict[str, Any]]:
         raise ImportFailed([RowError(table, 0, "", f"not valid CSV: {exc}")]) from exc
     if len(rows) > MAX_ROWS:
         raise ImportFailed([RowError(table, 0, "", f"more than {MAX_ROWS} rows")])
-    return [{k: v for k, v in row.items() if k and v not in (None, "")} for row in rows]
+    return [
+        {k: spreadsheets.restore_cell(v) for k, v in row.items() if k and v not in (None, "")}
+        for row in rows
+    ]
 
 
 def read_json(data: bytes) -> Tables:

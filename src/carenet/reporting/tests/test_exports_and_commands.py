@@ -190,7 +190,12 @@ def test_the_export_command_writes_each_format(
     assert lines[1].startswith("#org,#org+impl") and len(lines) == 5
     target = tmp_path / "month.xlsx"
     call_command(
-        "export_4w", period="2026-03", format="xlsx", output=str(target), stderr=io.StringIO()
+        "export_4w",
+        period="2026-03",
+        format="xlsx",
+        org="ALPHA",
+        output=str(target),
+        stderr=io.StringIO(),
     )
     again = io.StringIO()
     call_command("import_4w", str(target), org="ALPHA", stdout=again, stderr=io.StringIO())
