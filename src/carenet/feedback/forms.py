@@ -117,7 +117,7 @@ class FeedbackForm(PublicForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and not data.get("text") and not self.scores():
             raise ValidationError(
                 _("Please answer at least one question or write a few words."), code="empty"
@@ -163,7 +163,7 @@ class ComplaintForm(PublicForm):
         return plain(self.cleaned_data.get("contact", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("contact") and not data.get("identity_shared"):
             self.add_error(
                 "contact",
@@ -213,7 +213,7 @@ class RespondForm(forms.Form):
         return plain(self.cleaned_data.get("we_did", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("you_said")) != bool(data.get("we_did")):
             raise ValidationError(
                 _("Fill in both parts of the public note, or neither."), code="note"
@@ -239,20 +239,20 @@ class ComplaintStepForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [c for c in ComplaintStatus.choices if c[0] in allowed]
+        self.fields["to"].choices = [c for c in ComplaintStatus.choices if c[0] in allowed]  # type: ignore[attr-defined]
 
     def clean_response(self) -> str:
         return plain(self.cleaned_data.get("response", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("to") == ComplaintStatus.RESPONDED and not data.get("response"):
             self.add_error("response", _("Write the response before marking it responded."))
         return data
 
 
 class SubjectForm(forms.Form):
-    subject_user = forms.ModelChoiceField(
+    subject_user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Staff member the complaint is about"),
         queryset=None,  # type: ignore[arg-type]  # set per organisation
         required=False,
@@ -269,7 +269,7 @@ class PolicyForm(forms.Form):
         label=_("Acknowledge within (days)"), min_value=1, max_value=60
     )
     respond_days = forms.IntegerField(label=_("Respond within (days)"), min_value=1, max_value=180)
-    safeguarding_focal_point = forms.ModelChoiceField(
+    safeguarding_focal_point: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Safeguarding focal point"),
         queryset=None,  # type: ignore[arg-type]  # set per organisation
         required=False,
@@ -281,7 +281,7 @@ class PolicyForm(forms.Form):
         self.fields["safeguarding_focal_point"].queryset = people  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("respond_days") or 0) < (data.get("acknowledge_days") or 0):
             self.add_error(
                 "respond_days", _("The response cannot be due before the acknowledgement.")

@@ -158,7 +158,7 @@ def complaint_viewed(
     )
 
 
-_STAMPS = {
+_STAMPS: dict[str, str] = {
     ComplaintStatus.ACKNOWLEDGED: "acknowledged_at",
     ComplaintStatus.RESPONDED: "responded_at",
     ComplaintStatus.CLOSED: "closed_at",
@@ -282,7 +282,7 @@ def note_publish(
         site=site,
         you_said=you_said,
         we_did=we_did,
-        published_by=actor,
+        published_by=actor,  # type: ignore[misc]  # acts_for above: a signed-in user
     )
     audit.record(
         AuditAction.CREATE, actor=actor, obj=note, changes=["you_said", "we_did"], request=request

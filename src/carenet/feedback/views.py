@@ -27,6 +27,10 @@ from carenet.feedback.models import TRANSITIONS, ComplaintStatus
 POSTER_LANGUAGES = ("en", "uk", "pl")
 
 
+def _uid(request: HttpRequest) -> int:
+    return int(request.user.pk or 0)
+
+
 def _acting(request: HttpRequest, action: str) -> Organisation:
     org = getattr(request, "acting_organisation", None)
     if org is None or not permissions.acts_for(request.user, action, org):
@@ -69,8 +73,9 @@ def _limited(request: HttpRequest, form: forms.PublicForm) -> bool:
 
 def _show_again(form: forms.PublicForm) -> None:
     """A form shown again after an error gets a new token (the old one proves nothing)."""
-    form.data = form.data.copy()
-    form.data["token"] = form.fresh_token()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict when bound
+    data["token"] = form.fresh_token()
+    form.data = data
 
 
 @require_http_methods(["GET", "POST"])
@@ -287,7 +292,7 @@ def complaint_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         services.complaint_viewed(actor=request.user, complaint=complaint, request=request)
     subject_form = forms.SubjectForm(
         initial={"subject_user": complaint.subject_user_id},
-        people=queries.members_of(complaint.organisation).exclude(pk=request.user.pk),
+        people=queries.members_of(complaint.organisation).exclude(pk=_uid(request)),
     )
     return render(
         request,
@@ -306,7 +311,7 @@ def complaint_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 def complaint_subject(request: HttpRequest, uuid: Any) -> HttpResponse:
     complaint = queries.complaint_for(request.user, uuid)
     form = forms.SubjectForm(
-        request.POST, people=queries.members_of(complaint.organisation).exclude(pk=request.user.pk)
+        request.POST, people=queries.members_of(complaint.organisation).exclude(pk=_uid(request))
     )
     if not form.is_valid():
         messages.error(request, _("Choose a member of the organisation."))
@@ -357,7 +362,8 @@ def insights(request: HttpRequest) -> HttpResponse:
         raise Http404
     organisations = queries.organisations_for_insights(request.user)
     chosen = request.GET.get("organisation") or getattr(request.acting_organisation, "uuid", "")  # type: ignore[attr-defined]
-    org = organisations.filter(uuid=queries.as_uuid_or_none(chosen)).first() if chosen else None
+    wanted = queries.as_uuid_or_none(chosen) if chosen else None
+    org = organisations.filter(uuid=wanted).first() if wanted else None
     org = org or organisations.first()
     site = None
     if org is not None and request.GET.get("site"):
