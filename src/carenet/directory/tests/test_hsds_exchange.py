@@ -280,3 +280,22 @@ def test_the_import_command_reports_errors(people: People, tmp_path: Any) -> Non
     bad.write_text('{"services": [{"id": "x", "name": "A", "status": "active"}]}')
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("hsds_import", str(bad))
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("datapackage.json", '{"name": "x", "resources": []}'),
+        ("empty_list.json", "[]"),
+        ("tabular.json", '{"tables": {}}'),
+    ],
+)
+def test_a_file_that_imports_nothing_says_why_and_fails(
+    people: People, tmp_path: Any, name: str, body: str
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / name
+    path.write_text(body)
+    with pytest.raises(CommandError, match="Nothing was imported: the file holds no HSDS"):
+        call_command("hsds_import", str(path), stdout=io.StringIO())

@@ -29,3 +29,22 @@ class Command(BaseCommand):
         for kind, counts in (("created", report.created), ("updated", report.updated)):
             for table, n in sorted(counts.items()):
                 self.stdout.write(f"{table}: {n} {kind}")
+        if not any(report.created.values()) and not any(report.updated.values()):
+            raise CommandError(_nothing_imported(tables, report))
+
+
+def _nothing_imported(tables: hsds_exchange.Tables, report: hsds_exchange.ImportReport) -> str:
+    """Why a file that was read wrote nothing: it must not pass for a successful import."""
+    found = {table: len(rows) for table, rows in tables.items() if rows}
+    if not found:
+        return (
+            "Nothing was imported: the file holds no HSDS records (no organization, service "
+            "or location). Give a data package with its CSV files, or a JSON service, "
+            "organization or list of them."
+        )
+    skipped = ", ".join(f"{t}: {n}" for t, n in sorted(report.skipped.items()) if n)
+    rows = ", ".join(f"{t}: {n}" for t, n in sorted(found.items()))
+    return (
+        f"Nothing was imported: the file has rows ({rows}) but none of them could be "
+        f"written{' (skipped ' + skipped + ')' if skipped else ''}."
+    )
