@@ -144,7 +144,7 @@ def change_summary(delivery: Delivery) -> list[ChangeRow]:
             improved=Count("id", filter=Q(reliable=IMPROVED)),
             no_change=Count("id", filter=Q(reliable=NO_CHANGE)),
             deteriorated=Count("id", filter=Q(reliable=DETERIORATED)),
-            recovered=Count("id", filter=Q(recovered=True)),
+            n_recovered=Count("id", filter=Q(recovered=True)),
             cases=Count("id", filter=Q(recovered__isnull=False)),
         )
         .order_by("instrument__code")
@@ -157,7 +157,7 @@ def change_summary(delivery: Delivery) -> list[ChangeRow]:
             improved=r["improved"],
             no_change=r["no_change"],
             deteriorated=r["deteriorated"],
-            recovered=r["recovered"],
+            recovered=r["n_recovered"],
             cases=r["cases"],
         )
         for r in rows
@@ -269,8 +269,9 @@ def dashboard(user: Viewer, f: Filters, *, suppress: bool = True) -> Dashboard:
     by_month: dict[datetime.date, dict[str, Any]] = defaultdict(dict)
     _delivery_months(deliveries, by_month)
     _outcome_months(outcomes, by_month)
-    months = [_finish({"month": m, **v}) for m, v in sorted(by_month.items())]
-    total = _finish(_sum_rows(months))
+    raw = [{"month": m, **v} for m, v in sorted(by_month.items())]
+    total = _finish(_sum_rows(raw))
+    months = [_finish(row) for row in raw]
     if suppress:
         months = suppression.suppress_rows(months, COUNTS, DERIVED)
         total = suppression.suppress_rows([total], COUNTS, DERIVED)[0]
