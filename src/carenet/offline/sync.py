@@ -7,9 +7,9 @@ A request from the queue carries `X-Idempotency-Key` (a UUID chosen on the devic
 * First arrival: the view runs in a transaction; if it saved (answered with a redirect), a
   `SyncReceipt` is written in the same transaction.
 * A retry (the answer was lost on the way back): the receipt's answer, nothing saved again.
-* For the queue, a redirect becomes `{"saved": true}`; a `Conflict` raised by a view or a
-  service (the record changed meanwhile, the month is locked) becomes 409 with its message.
-  A page with form errors stays a page: the queue shows its error list.
+* For the queue, a redirect becomes `{"saved": true}`; a `core.versions.Conflict` raised by a
+  view or a service (the record changed meanwhile, the month is locked) becomes 409 with its
+  message. A page with form errors stays a page: the queue shows its error list.
 """
 
 from __future__ import annotations
@@ -22,18 +22,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from carenet.core.versions import Conflict
 from carenet.offline.models import SyncReceipt
 
 HEADER = "X-Idempotency-Key"
 FIELD = "_idempotency_key"
-
-
-class Conflict(Exception):  # noqa: N818 - reads as what happened, like Http404
-    """The entry cannot be applied as it is: say why, in the person's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def from_queue(request: HttpRequest) -> bool:

@@ -164,3 +164,23 @@ def test_an_outsider_cannot_record_a_space_for_another_organisation(
     )
     assert response.status_code == 403
     assert not SupportSpace.objects.exists()
+
+
+def test_a_checklist_sent_late_never_overwrites_a_newer_one(
+    people: Any, space: SupportSpace
+) -> None:
+    url = reverse("community:checklist", args=[space.uuid])
+    page = client_for(people.focal_point).get(url).content.decode()
+    opened_on = page.split('name="_version" value="')[1].split('"')[0]
+    items = list(ChecklistItem.objects.all())
+    client_for(people.org_admin).post(url, {f"done_{items[0].code}": "on", "_version": opened_on})
+    late = client_for(people.focal_point).post(
+        url,
+        {f"done_{items[1].code}": "on", "_version": opened_on},
+        HTTP_X_CARENET_OFFLINE="1",
+        HTTP_X_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert late.status_code == 409
+    assert "changed by someone else" in late.json()["message"]
+    done = [i.code for i, a in queries.readiness_of(space).items if a and a.done]
+    assert done == [items[0].code]

@@ -21,6 +21,7 @@ from carenet.community.views.common import (
     saved,
     today,
 )
+from carenet.core import versions
 
 
 @require_GET
@@ -115,10 +116,16 @@ def checklist(request: HttpRequest, uuid: str) -> HttpResponse:
     form = ChecklistForm(
         request.POST or None, items=[i for i, _a in readiness.items], initial=initial
     )
+    version = versions.version_of(sorted(initial.items()))
     if request.method == "POST" and form.is_valid():
+        versions.check_version(request, version)  # sent late from a device: never overwrite
         services.checklist_save(
             actor=actor(request), space=space, answers=form.answers(), today=today()
         )
         saved(request, _("Checklist saved."))
         return redirect("community:space", uuid=space.uuid)
-    return render(request, "community/checklist_form.html", {"form": form, "space": space})
+    return render(
+        request,
+        "community/checklist_form.html",
+        {"form": form, "space": space, "version": version},
+    )

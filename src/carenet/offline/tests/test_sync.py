@@ -12,8 +12,8 @@ from django.urls import reverse
 from carenet.conftest import People, client_for
 from carenet.cop.management.commands.load_cop_reference import load_reference
 from carenet.cop.models import CommunityOfPractice
+from carenet.core.versions import Conflict
 from carenet.offline.models import SyncReceipt
-from carenet.offline.sync import Conflict
 
 COP = {
     "name": "SH+ facilitators",

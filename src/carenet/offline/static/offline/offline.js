@@ -15,6 +15,7 @@
   const DEVICE = shell.dataset.device;
   const panel = document.getElementById("offline-queue");
   let sending = false;
+  let status = "";  // what the last attempt to send said
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(shell.dataset.swUrl, { scope: "/" }).catch(() => {});
@@ -80,7 +81,7 @@
     const waiting = all.filter((e) => e.state === "waiting");
     const problems = all.filter((e) => e.state === "refused");
     panel.hidden = navigator.onLine && all.length === 0;
-    say(".offline-state", navigator.onLine ? T.online : T.offline);
+    say(".offline-state", navigator.onLine ? status || T.online : T.offline);
     say(".offline-count", waiting.length ? T.waiting.replace("%(count)s", waiting.length) : "");
     panel.querySelector(".offline-send").hidden = !(navigator.onLine && waiting.length);
     const list = panel.querySelector(".offline-problems");
@@ -157,6 +158,7 @@
   const sendAll = async () => {
     if (sending || !navigator.onLine) return;
     sending = true;
+    status = "";
     try {
       const waiting = (await entries()).filter((e) => e.state === "waiting");
       if (!waiting.length) return;
@@ -166,9 +168,10 @@
         if (outcome === null) await dropEntry(entry.id);
         else await saveEntry(outcome);
       }
-      if (!(await entries()).length) say(".offline-state", T.sent);
+      document.querySelectorAll(".offline-kept").forEach((note) => note.remove());
+      if (!(await entries()).length) status = T.sent;
     } catch (error) {
-      say(".offline-state", error.message === "signin" ? T.signin : T.server);
+      status = error.message === "signin" ? T.signin : T.server;
     } finally {
       sending = false;
       await render();
@@ -201,5 +204,7 @@
   panel.querySelector(".offline-send").addEventListener("click", sendAll);
   window.addEventListener("online", () => { render(); sendAll(); });
   window.addEventListener("offline", render);
+  // Keep the entry key on the device while online, so entries can be sealed offline later.
+  if (navigator.onLine) entryKey().catch(() => {});
   render().then(sendAll);
 })();
