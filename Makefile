@@ -27,6 +27,7 @@ demo: install pdf-deps
 	$(BIN)/carenet load-taxonomies
 	$(BIN)/carenet load-community-reference
 	$(BIN)/carenet load-cop-reference
+	$(BIN)/carenet load-instruments
 	$(BIN)/carenet demo-data --seed $(SEED) --scale small
 	@echo ""
 	@echo "CareNet is starting at http://$(HOST):$(PORT)/  (stop it with Ctrl+C)"
