@@ -122,46 +122,11 @@ class CopEditForm(CopForm):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class MemberAddForm(forms.Form):
+class MemberInviteForm(forms.Form):
+    """Invite someone into the CoP by e-mail, whether or not they have an account: the form
+    never looks the address up, so it tells nobody whether an account has it."""
+
     email = forms.EmailField(label=_("E-mail address of the person"))
-    organisation = forms.CharField(
-        label=_("Organisation acronym (optional)"),
-        required=False,
-        max_length=30,
-        help_text=_("Which of the person's organisations they represent; empty: their first."),
-    )
-    profession = forms.ModelChoiceField(
-        label=_("Profession"), queryset=Profession.objects.none(), required=False
-    )
-    role = forms.ChoiceField(
-        label=_("Role in the CoP"), choices=CopRole.choices, initial=CopRole.MEMBER
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _choices_of(self, "profession").queryset = _professions()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        user = User.objects.filter(email__iexact=data.get("email", ""), is_active=True).first()
-        memberships = list(memberships_of(user)) if user else []
-        if not memberships:
-            raise ValidationError(
-                _("No active CareNet user of a member organisation has this e-mail address."),
-                code="user",
-            )
-        acronym = (data.get("organisation") or "").strip().lower()
-        chosen = [
-            m.organisation
-            for m in memberships
-            if not acronym or m.organisation.acronym.lower() == acronym
-        ]
-        if not chosen:
-            raise ValidationError(
-                _("The person is not a member of that organisation."), code="organisation"
-            )
-        data["user"], data["organisation_obj"] = user, chosen[0]
-        return data
 
 
 class JoinForm(forms.Form):
@@ -378,14 +343,10 @@ class TrainingForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+class PersonInviteForm(forms.Form):
+    """Invite a participant or trainer by e-mail (an account is made when they accept)."""
 
-    def clean_email(self) -> User:
-        user = User.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
-        if user is None:
-            raise ValidationError(_("No active CareNet user has this e-mail address."))
-        return user
+    email = forms.EmailField(label=_("E-mail address"))
 
 
 class ScoresForm(forms.Form):

@@ -5,8 +5,9 @@ person who invited (whose right to add people is checked again then)."""
 
 from __future__ import annotations
 
+from carenet.accounts import queries as account_queries
 from carenet.accounts import services as account_services
-from carenet.accounts.models import Invitation, InvitationKind, Membership, Role, User
+from carenet.accounts.models import Invitation, InvitationKind, Organisation, Role, User
 
 
 def _accept_cop(invitation: Invitation, user: User) -> None:
@@ -15,9 +16,12 @@ def _accept_cop(invitation: Invitation, user: User) -> None:
 
     inviter = _inviter(invitation)
     cop = cop_queries.cop_for(inviter, invitation.target)
-    _ensure_belongs(invitation, user)
     cop_services.member_add(
-        actor=inviter, cop=cop, user=user, organisation=invitation.organisation, profession=None
+        actor=inviter,
+        cop=cop,
+        user=user,
+        organisation=_organisation_for(invitation, user),
+        profession=None,
     )
 
 
@@ -42,16 +46,23 @@ def _inviter(invitation: Invitation) -> User:
     return invitation.invited_by
 
 
-def _ensure_belongs(invitation: Invitation, user: User) -> None:
-    """A CoP member takes part for an organisation: a person from outside (a volunteer, a
-    teacher) joins the inviting organisation as a viewer, the lowest role."""
-    if not Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
-        account_services.membership_set(
-            actor=invitation.invited_by,
-            user=user,
-            organisation=invitation.organisation,
-            role=Role.VIEWER,
-        )
+def _organisation_for(invitation: Invitation, user: User) -> Organisation:
+    """A CoP member takes part for an organisation: the CoP's host if they work there, else
+    their own; a person from outside the network (a volunteer, a teacher) joins the host as a
+    viewer, the lowest role."""
+    memberships = list(account_queries.memberships_of(user))
+    for m in memberships:
+        if m.organisation_id == invitation.organisation_id:
+            return m.organisation
+    if memberships:
+        return memberships[0].organisation
+    account_services.membership_set(
+        actor=invitation.invited_by,
+        user=user,
+        organisation=invitation.organisation,
+        role=Role.VIEWER,
+    )
+    return invitation.organisation
 
 
 def register() -> None:

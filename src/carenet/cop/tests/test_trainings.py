@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -178,18 +179,16 @@ def test_certificates_need_completion_a_name_and_a_manager(
         services.certificate_issue(actor=people.focal_point, participant=completed)
 
 
-def test_adding_people_refuses_unknown_and_duplicate(
-    people: People, training: Training, completed: TrainingParticipant
+def test_people_are_invited_to_a_training_by_email(
+    people: People, training: Training, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(people.focal_point)
     url = reverse("cop:participant_add", args=[training.uuid])
-    client.post(url, {"email": "ghost@nowhere.org"})
-    client.post(url, {"email": "practitioner@alpha.org"})
-    assert TrainingParticipant.objects.filter(training=training).count() == 1
-    client.post(url, {"email": "practitioner@beta.org"})
-    assert TrainingParticipant.objects.filter(training=training).count() == 2
-    client.post(reverse("cop:trainer_add", args=[training.uuid]), {"email": "admin@alpha.org"})
-    assert training.trainers.filter(email="admin@alpha.org").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "ghost@nowhere.org"})
+        client.post(reverse("cop:trainer_add", args=[training.uuid]), {"email": "admin@alpha.org"})
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@alpha.org", "ghost@nowhere.org"]
+    assert not training.trainers.filter(email="admin@alpha.org").exists()  # not before accepting
     assert client_for(people.outsider).post(url, {"email": "viewer@alpha.org"}).status_code == 404
 
 

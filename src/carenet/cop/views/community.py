@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carenet.accounts import services as account_services
+from carenet.accounts.models import InvitationKind
 from carenet.cop import forms, services
 from carenet.cop import permissions as cop_permissions
 from carenet.cop.models import CopRole
@@ -145,24 +147,23 @@ def member_role(request: HttpRequest, uuid: Any) -> HttpResponse:
 def members(request: HttpRequest, uuid: Any) -> HttpResponse:
     cop = queries.cop_for(request.user, uuid)
     can = flags(request.user, cop)
-    form = forms.MemberAddForm(request.POST or None)
+    form = forms.MemberInviteForm(request.POST or None)
     if request.method == "POST":
         permissions.require_on(request.user, "cop.facilitate", cop)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.member_add(
-                    actor=user(request),
-                    cop=cop,
-                    user=data["user"],
-                    organisation=data["organisation_obj"],
-                    profession=data["profession"],
-                    role=data["role"],
-                )
-                messages.success(request, _("The member was added."))
-                return redirect("cop:members", uuid=cop.uuid)
-            except ValidationError as exc:
-                apply_errors(form, exc)
+            # The same answer for every address: nobody learns whether it has an account.
+            account_services.invitation_to(
+                actor=user(request),
+                email=form.cleaned_data["email"],
+                organisation=cop.host,
+                kind=InvitationKind.COP,
+                target=cop.uuid,
+                target_label=cop.name,
+            )
+            messages.success(
+                request, _("An invitation was e-mailed. The person joins when they accept it.")
+            )
+            return redirect("cop:members", uuid=cop.uuid)
     return render(
         request,
         "cop/members.html",

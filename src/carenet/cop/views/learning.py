@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carenet.accounts import services as account_services
+from carenet.accounts.models import InvitationKind
 from carenet.cop import forms, services
 from carenet.cop.queries import community as cop_queries
 from carenet.cop.queries import learning as queries
@@ -70,29 +72,30 @@ def training_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "mine": mine,
             "participants": queries.participants_of(training) if manage else [],
             "trainers": training.trainers.all(),
-            "person_form": forms.PersonForm(),
+            "person_form": forms.PersonInviteForm(),
         },
     )
 
 
 def _person_post(request: HttpRequest, uuid: Any, what: str) -> HttpResponse:
+    """Invite a trainer or participant by e-mail: the same answer for every address, so
+    nobody learns whether it has an account; they are added when they accept."""
     training = queries.training_to_manage(request.user, uuid)
-    form = forms.PersonForm(request.POST)
+    form = forms.PersonInviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("email", [])))
         return redirect("cop:training", uuid=training.uuid)
-    try:
-        if what == "trainer":
-            services.trainer_add(
-                actor=user(request), training=training, user=form.cleaned_data["email"]
-            )
-        else:
-            services.participant_add(
-                actor=user(request), training=training, user=form.cleaned_data["email"]
-            )
-        messages.success(request, _("Added."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    account_services.invitation_to(
+        actor=user(request),
+        email=form.cleaned_data["email"],
+        organisation=training.issuer,
+        kind=InvitationKind.TRAINER if what == "trainer" else InvitationKind.TRAINING,
+        target=training.uuid,
+        target_label=training.title,
+    )
+    messages.success(
+        request, _("An invitation was e-mailed. The person is added when they accept it.")
+    )
     return redirect("cop:training", uuid=training.uuid)
 
 
