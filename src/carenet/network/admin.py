@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from carenet.core.admin import AuditedAdmin
 from carenet.network.models import (
@@ -18,6 +19,7 @@ class ApplicationAdmin(AuditedAdmin):
     list_display = ["name", "acronym", "kind", "status", "created_at"]
     list_filter = ["status", "kind"]
     readonly_fields = ["status", "decided_by", "decided_at", "organisation"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(NetworkGroup)
@@ -53,6 +55,7 @@ class ReminderAdmin(admin.ModelAdmin):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(AdvocacyGoal)
