@@ -38,13 +38,16 @@ _CHILDREN: dict[str, dict[str, str | None]] = {
         "attributes": "attribute",
         "phones": "phone",
         "contacts": "contact",
-        "services": None,
+        "services": "service",
         "funding": "funding",
+        "fundings": "funding",
         "programs": "program",
         "organization_identifiers": "organization_identifier",
     },
     "location": {
         "addresses": "address",
+        "addresss": "address",  # the spelling of the official 3.0 examples
+        "accessibilitys": "accessibility",
         "phones": "phone",
         "contacts": "contact",
         "accessibility": "accessibility",
@@ -62,8 +65,11 @@ _CHILDREN: dict[str, dict[str, str | None]] = {
         "cost_options": "cost_option",
         "attributes": "attribute",
         "funding": "funding",
+        "fundings": "funding",
         "required_documents": "required_document",
     },
+    "contact": {"phones": "phone"},
+    "phone": {"languages": "language"},
     "service_at_location": {
         "phones": "phone",
         "contacts": "contact",
@@ -79,6 +85,16 @@ _OBJECTS: dict[str, str | None] = {
     "program": "program",
     "taxonomy_term": "taxonomy_term",
     "taxonomy_detail": "taxonomy",
+    "taxonomy": "taxonomy",
+}
+# a nested single object is the row's parent: its id fills the row's `<key>_id`
+_OBJECT_LINKS = {
+    "organization": "organization_id",
+    "location": "location_id",
+    "program": "program_id",
+    "taxonomy_term": "taxonomy_term_id",
+    "taxonomy": "taxonomy_id",
+    "taxonomy_detail": "taxonomy_id",
 }
 
 
@@ -148,7 +164,7 @@ def _datapackage() -> dict[str, Any]:
 def flatten(doc: Any) -> Tables:
     """HSDS JSON (our export, an API page, a list of services or one service) as tables."""
     tables: Tables = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
     if isinstance(doc, list):
         doc = {"services": doc}
     elif isinstance(doc, dict) and "contents" in doc:
@@ -171,27 +187,48 @@ def flatten(doc: Any) -> Tables:
     return dict(tables)
 
 
-def _add(tables: Tables, seen: set[tuple[str, str]], table: str, obj: Any) -> None:
+def _add(
+    tables: Tables,
+    seen: dict[tuple[str, str], dict[str, Any]],
+    table: str,
+    obj: Any,
+    parent: tuple[str, Any] | None = None,
+) -> None:
+    """Add `obj` and its nested objects as rows. A nested item inherits its parent's id
+    (a location inside an organization gets `organization_id`), and a nested single object
+    (a service's `organization`, a link's `location`) gives the row its id."""
     if not isinstance(obj, dict):
         tables.setdefault(table, []).append({"__invalid__": True})
         return
     row: dict[str, Any] = {}
+    if parent is not None and parent[1] not in (None, ""):
+        if table == "attribute":  # attributes point at any row through link_id
+            row.update(link_id=parent[1], link_entity=parent[0])
+        else:
+            row[f"{parent[0]}_id"] = parent[1]
     for key, value in obj.items():
         if isinstance(value, list):
             child = _CHILDREN.get(table, {}).get(key)
             if child is not None:
                 for item in value:
-                    _add(tables, seen, child, item)
+                    _add(tables, seen, child, item, (table, obj.get("id")))
         elif isinstance(value, dict):
             child = _OBJECTS.get(key)
             if child:
                 _add(tables, seen, child, value)
+                link = _OBJECT_LINKS.get(key)
+                if link and value.get("id") not in (None, "") and not obj.get(link):
+                    row[link] = value["id"]
         else:
             row[key] = value
     key = (table, str(row.get("id", "")))
     if row.get("id") and key in seen:
-        return  # the same row nested twice (a term, a location shared by services)
-    seen.add(key)
+        # the same row nested twice (a location under its organization and under a
+        # service): one row, with the links each place gave it
+        for name, value in row.items():
+            seen[key].setdefault(name, value)
+        return
+    seen[key] = row
     tables.setdefault(table, []).append(row)
 
 

@@ -5,6 +5,7 @@ import io
 import json
 import uuid
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +300,29 @@ def test_a_file_that_imports_nothing_says_why_and_fails(
     path.write_text(body)
     with pytest.raises(CommandError, match="Nothing was imported: the file holds no HSDS"):
         call_command("hsds_import", str(path), stdout=io.StringIO())
+
+
+OFFICIAL = Path(__file__).parent / "fixtures" / "hsds"
+
+
+def test_nested_official_objects_inherit_their_parents_ids() -> None:
+    doc = json.loads((OFFICIAL / "service_full.json").read_text())
+    tables = hsds_exchange.flatten(doc)
+    service_id, org_id = doc["id"], doc["organization"]["id"]
+    location = tables["location"][0]
+    assert location["organization_id"] == org_id  # nested in the organization's locations
+    assert tables["service"][0]["organization_id"] == org_id  # the service's organization
+    link = tables["service_at_location"][0]
+    assert (link["service_id"], link["location_id"]) == (service_id, location["id"])
+    assert tables["address"][0]["location_id"] == location["id"]  # upstream's "addresss"
+    assert tables["accessibility"][0]["location_id"] == location["id"]
+    assert tables["cost_option"][0]["service_id"] == service_id
+    assert tables["attribute"][0]["taxonomy_term_id"] == doc["attributes"][0]["taxonomy_term"]["id"]
+    assert {r["id"] for r in tables["funding"]} == {doc["fundings"][0]["id"]}
+
+
+def test_an_organizations_nested_services_are_its_services() -> None:
+    doc = json.loads((OFFICIAL / "service_full.json").read_text())
+    organization = {**doc["organization"], "services": [{"id": doc["id"], "name": "x"}]}
+    tables = hsds_exchange.flatten({"organizations": [organization]})
+    assert tables["service"][0]["organization_id"] == organization["id"]
