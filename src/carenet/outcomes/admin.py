@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 
 from carenet.core.admin import AuditedAdmin
@@ -17,7 +18,17 @@ from carenet.outcomes.models import Instrument, MEGroup, SafetyProtocol
 from carenet.outcomes.scoring import Definition, InvalidDefinition
 
 
+def _formfield(field: models.Field, **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class SuperuserOnly(AuditedAdmin):
+    formfield_overrides = {  # noqa: RUF012 - Django's admin option
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
 
@@ -37,6 +48,7 @@ class SuperuserOnly(AuditedAdmin):
 class InstrumentForm(forms.ModelForm):
     class Meta:
         model = Instrument
+        formfield_callback = _formfield
         fields = (  # noqa: RUF012 - Django's form Meta
             "code",
             "name_en",
