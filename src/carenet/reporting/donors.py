@@ -134,3 +134,120 @@ def donor_by_code(code: str) -> Any:
     from carenet.reporting.models import Donor
 
     return Donor.objects.filter(code=code).first() if code else None
+
+
+# --- the gap pages for one donor --------------------------------------------------------------
+# The rollups hold every donor's rows together; for one donor the same tuples are made from
+# that donor's raw rows of the month (a donor funds a small share of a month's rows).
+
+
+def area_rollups(
+    month: Any, level: int, area_ids: list[int], donor: Any
+) -> dict[int, tuple[Any, ...]]:
+    """`queries.area_rollups` for the rows of one donor only."""
+    from django.db.models import Value
+
+    from carenet.reporting import queries, rollups
+    from carenet.reporting.models import ActivityReport
+    from carenet.taxonomy.models import Term
+
+    wanted = set(area_ids)
+    facts = (
+        ActivityReport.objects.filter(month=month, funder=donor, **{f"adm{level}__isnull": False})
+        .order_by()
+        .values_list(
+            f"adm{level}_id",
+            Value(level),
+            "activity_id",
+            "layer",
+            "organisation_id",
+            "reached_total",
+        )
+    )
+    codes = dict(Term.objects.filter(scheme__code="iasc-4w").values_list("id", "code"))
+    built = rollups._summaries(
+        month, (f for f in facts if f[0] in wanted), codes, rollups._sectors_by_org()
+    )
+    return {r.area_id: tuple(getattr(r, name) for name in queries.ROLLUP_FIELDS) for r in built}
+
+
+def activity_summary(
+    user: Any, month: Any, level: int, country: str, threshold: int, donor: Any
+) -> list[dict[str, Any]]:
+    """`queries.activity_summary` for the rows of one donor only."""
+    from collections import defaultdict
+
+    from carenet.core import permissions
+    from carenet.reporting.models import ActivityReport
+    from carenet.taxonomy.models import Term
+
+    rows = permissions.filter_for(
+        user,
+        "gaps.view",
+        ActivityReport.objects.filter(month=month, funder=donor, **{f"adm{level}__isnull": False}),
+        org_field=None,
+        area_field="area",
+    )
+    if country:
+        rows = rows.filter(area__country=country)
+    acc: dict[int, dict[str, Any]] = {}
+    per_area: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for (
+        activity_id,
+        area_id,
+        org_id,
+        layer,
+        reached,
+        sessions,
+        trained,
+    ) in rows.order_by().values_list(
+        "activity_id",
+        f"adm{level}_id",
+        "organisation_id",
+        "layer",
+        "reached_total",
+        "sessions",
+        "trained",
+    ):
+        a = acc.setdefault(
+            activity_id,
+            {
+                "orgs": set(),
+                "areas": set(),
+                "reached": 0,
+                "sessions": 0,
+                "trained": 0,
+                "layer": None,
+            },
+        )
+        a["orgs"].add(org_id)
+        a["areas"].add(area_id)
+        a["reached"] += reached or 0
+        a["sessions"] += sessions or 0
+        a["trained"] += trained or 0
+        a["layer"] = max(a["layer"] or 0, layer or 0) or None
+        per_area[activity_id, area_id].add(org_id)
+    crowded: dict[int, int] = defaultdict(int)
+    for (activity_id, _area), orgs in per_area.items():
+        if len(orgs) >= threshold:
+            crowded[activity_id] += 1
+    terms = Term.objects.in_bulk(list(acc))
+    out = []
+    for activity_id, a in acc.items():
+        term = terms.get(activity_id)
+        out.append(
+            {
+                "activity_id": activity_id,
+                "orgs": len(a["orgs"]),
+                "areas": len(a["areas"]),
+                "reached": a["reached"],
+                "sessions": a["sessions"],
+                "trained": a["trained"],
+                "layer": a["layer"],
+                "code": term.code if term else "",
+                "label": term.label if term else "",
+                "sort_order": term.sort_order if term else 0,
+                "duplicated_areas": crowded.get(activity_id, 0),
+            }
+        )
+    return out

@@ -37,7 +37,8 @@ class RowForm(forms.Form):
     )
     site = forms.ChoiceField(label=_("Site"), required=False)
     partner = forms.CharField(label=BY_KEY["partner"].label, required=False, max_length=200)
-    donor = forms.CharField(label=BY_KEY["donor"].label, required=False, max_length=200)
+    # picked from the donor code list (donors.py); a row's older free text stays choosable
+    donor = forms.ChoiceField(label=BY_KEY["donor"].label, required=False)
     target_group = forms.ChoiceField(label=BY_KEY["target_group"].label, required=False)
     status = forms.ChoiceField(label=BY_KEY["status"].label, choices=ActivityStatus.choices)
     start_date = forms.DateField(label=BY_KEY["start_date"].label, widget=DateInput)
@@ -69,6 +70,7 @@ class RowForm(forms.Form):
         choice = cast("dict[str, forms.ChoiceField]", self.fields)
         choice["activity"].choices = [("", "—"), *_terms("iasc-4w")]
         choice["target_group"].choices = [("", "—"), *_terms("target-group")]
+        choice["donor"].choices = _donor_choices(self.initial.get("donor", ""))
         choice["site"].choices = [("", _("No particular site")), *(sites or [])]
         if not sites:
             self.fields["site"].widget = forms.HiddenInput()
@@ -161,3 +163,13 @@ class NeedsForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
+def _donor_choices(current: str) -> list[tuple[str, str]]:
+    """The listed donors by name, and a row's current text when the list does not hold it."""
+    from carenet.reporting import donors
+
+    names = [(name, name) for _code, name in donors.donor_choices()]
+    listed = {donors.normalise(n) for n, _label in names}
+    if current and donors.normalise(current) not in listed:
+        names.insert(0, (current, current))
+    return [("", "—"), *names]

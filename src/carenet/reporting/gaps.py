@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.suppression import suppress, suppress_rows
-from carenet.reporting import queries
+from carenet.reporting import donors, queries
 from carenet.reporting.models import parse_activity_orgs
 
 if TYPE_CHECKING:
@@ -289,11 +289,17 @@ class AreaAnalysis:
         return ", ".join(p for p in above if p in self._higher_pcodes)
 
 
-def area_analysis(user: Any, month: datetime.date, level: int, country: str) -> AreaAnalysis:
-    """The area x layer analysis for a month at an admin level, within the user's reach."""
+def area_analysis(
+    user: Any, month: datetime.date, level: int, country: str, donor: Any = None
+) -> AreaAnalysis:
+    """The area x layer analysis for a month at an admin level, within the user's reach;
+    with a donor, of that donor's rows only (`donors.area_rollups`)."""
     areas = queries.visible_areas(user, level, country)
     ids = [a.pk for a in areas]
-    rollups = queries.area_rollups(month, level, ids)
+    if donor is None:
+        rollups = queries.area_rollups(month, level, ids)
+    else:
+        rollups = donors.area_rollups(month, level, ids, donor)
     needs = queries.needs_by_area(ids, month)
     services = _services_by_area(queries.directory_presence(areas))
     lang = (get_language() or "en")[:2]
@@ -427,11 +433,15 @@ def _code_order(code: str) -> tuple[int, ...]:
 
 
 def activity_analysis(
-    user: Any, month: datetime.date, level: int, country: str
+    user: Any, month: datetime.date, level: int, country: str, donor: Any = None
 ) -> list[dict[str, Any]]:
-    """Per activity code, within the user's reach; people figures suppressed."""
+    """Per activity code, within the user's reach (of one donor's rows when given); people
+    figures suppressed."""
     threshold = int(settings.CARENET_DUPLICATION_THRESHOLD)
-    rows = queries.activity_summary(user, month, level, country, threshold)
+    if donor is None:
+        rows = queries.activity_summary(user, month, level, country, threshold)
+    else:
+        rows = donors.activity_summary(user, month, level, country, threshold, donor)
     rows.sort(key=lambda r: _code_order(r["code"]))
     return suppress_rows(rows, ("reached",))
 

@@ -23,7 +23,7 @@ from carenet.accounts.models import Organisation
 if TYPE_CHECKING:
     from carenet.accounts.models import User
 from carenet.core import permissions
-from carenet.reporting import exports, gaps, months, queries, services
+from carenet.reporting import donors, exports, gaps, months, queries, services
 from carenet.reporting.forms import NeedsForm, ReturnForm, RowForm, UploadForm
 from carenet.reporting.models import ActivityReport, PeriodStatus
 from carenet.reporting.validation import column_label, message
@@ -333,6 +333,9 @@ def export(request: HttpRequest) -> HttpResponseBase:
     rows = queries.rows_for(_user(request)).filter(month=month)
     if org is not None:
         rows = rows.filter(organisation=org)
+    donor = donors.donor_by_code(request.GET.get("donor", "").strip())
+    if donor is not None:
+        rows = rows.filter(funder=donor)
     name = f"4W-{org.acronym + '-' if org else ''}{months.key(month)}.{_suffix(fmt)}"
     if fmt == "xlsx":
         tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
@@ -431,7 +434,8 @@ def _gap_params(request: HttpRequest) -> dict[str, Any]:
     level = level if level in (1, 2, 3) else 1
     country = request.GET.get("country", "UA").upper()
     country = country if country in ("UA", "PL") else "UA"
-    return {"month": month, "level": level, "country": country}
+    donor = donors.donor_by_code(request.GET.get("donor", "").strip())
+    return {"month": month, "level": level, "country": country, "donor": donor}
 
 
 # The gap pages are compressed here (the project has no GZipMiddleware): the gmina page is
@@ -480,6 +484,7 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
             "need_unmet": [analysis.row(i) for i in analysis.need_unmet[:50]],
             "query": _query(request, drop=("sort", "page")),
             "month_key": months.key(params["month"]),
+            "donor_choices": donors.donor_choices(),
         },
     )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from carenet.conftest import People, client_for
 from carenet.reporting import donors, needs
 from carenet.reporting.models import ActivityReport, Donor, ImportStatus, NeedsFigure
-from carenet.reporting.tests.conftest import good_row, write_xlsx
+from carenet.reporting.tests.conftest import MONTH, good_row, write_xlsx
 from carenet.reporting.tests.factories import add_row
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,31 @@ def test_the_needs_page_dates_figures_by_the_form(people: People, tmp_path: Path
     assert response.status_code == 302
     figure = NeedsFigure.objects.get()
     assert (figure.as_of, figure.people_in_need) == (datetime.date(2026, 3, 1), 640)
+
+
+def test_the_gap_pages_and_the_export_filter_by_donor(
+    people: People, codes: dict[str, str]
+) -> None:
+    from carenet.reporting import gaps
+
+    add_row(people.focal_point, people.org_a, donor="DG ECHO", reached_total=30)
+    add_row(people.focal_point, people.org_a, activity="7.1", donor="Sida", reached_total=12)
+    add_row(people.focal_point, people.org_a, pcode="UA4606025", donor="ECHO", reached_total=8)
+    echo = Donor.objects.get(code="echo")
+    every = {r["pcode"]: r for r in gaps.area_analysis(people.coordinator, MONTH, 3, "UA").rows}
+    only = {
+        r["pcode"]: r
+        for r in gaps.area_analysis(people.coordinator, MONTH, 3, "UA", donor=echo).rows
+    }
+    assert (every["UA3208015"]["reached"], only["UA3208015"]["reached"]) == (42, 30)
+    assert only["UA4606025"]["reached"] == 8 and only["UA3208015"]["activities"] == 1
+    activities = gaps.activity_analysis(people.coordinator, MONTH, 3, "UA", donor=echo)
+    assert [(r["code"], r["reached"], r["areas"]) for r in activities] == [("8.1", 38, 2)]
+    mine = gaps.activity_analysis(people.oblast_coordinator, MONTH, 3, "UA", donor=echo)
+    assert [(r["code"], r["reached"]) for r in mine] == [("8.1", 30)]  # Kyiv oblast only
+    client = client_for(people.coordinator)
+    page = client.get(reverse("reporting:gaps") + "?month=2026-03&level=3&donor=echo")
+    assert page.status_code == 200 and '<option value="echo" selected>' in page.content.decode()
+    export = client.get(reverse("reporting:export") + "?month=2026-03&format=csv&donor=sida")
+    body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "Sida" in body and "ECHO" not in body
