@@ -15,7 +15,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ALL = ["directory_search", "reporting_import", "reporting_gaps", "referrals_perf", "http_load"]
+ALL = [
+    "directory_search",
+    "reporting_import",
+    "reporting_gaps",
+    "referrals_perf",
+    "report_pack",
+    "http_load",
+]
 
 
 def main(names: list[str]) -> int:

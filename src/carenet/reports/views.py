@@ -227,7 +227,7 @@ def _month_param(request: HttpRequest) -> datetime.date | None:
 
 
 def _trend_charts(rows: list[dict[str, Any]]) -> list[Any]:
-    from carenet.reporting.charts import bar_chart
+    from carenet.core.charts import bar_chart
 
     out = []
     for key in ("reached", "orgs"):
