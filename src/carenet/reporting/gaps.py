@@ -548,7 +548,7 @@ def gap_map(analysis: AreaAnalysis, metric: str) -> Any:
 
 
 def gap_charts(analysis: AreaAnalysis) -> list[Any]:
-    from carenet.reporting.charts import bar_chart
+    from carenet.core.charts import bar_chart
 
     reached = [(str(LAYER_SHORT[n]), analysis.layer_reached[n]) for n in LAYERS]
     gap_counts = [(str(LAYER_SHORT[n]), float(analysis.layer_gaps[n])) for n in LAYERS]
@@ -559,7 +559,7 @@ def gap_charts(analysis: AreaAnalysis) -> list[Any]:
 
 
 def activity_chart(rows: list[dict[str, Any]]) -> Any:
-    from carenet.reporting.charts import bar_chart
+    from carenet.core.charts import bar_chart
 
     top = sorted(rows, key=lambda r: -(r["orgs"] or 0))[:12]
     return bar_chart(

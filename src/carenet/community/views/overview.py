@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from carenet.community import charts, queries
-from carenet.community.views.common import require_app, today
+from carenet.community import queries
+from carenet.community.views.common import comparison_chart, require_app, today
 from carenet.geo import queries as geo_queries
 
 
@@ -44,7 +43,7 @@ def community(request: HttpRequest, pcode: str) -> HttpResponse:
     except geo_queries.UnknownPCode:
         raise Http404 from None
     overview = queries.community_overview(request.user, area, today())
-    comparisons = [(c, charts.comparison(c.results, _("Overall"))) for c in overview.comparisons]
+    comparisons = [(c, comparison_chart(c.results, c.issue)) for c in overview.comparisons]
     context = {
         "area": area,
         "ancestors": geo_queries.ancestors_of(area),

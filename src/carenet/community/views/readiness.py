@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carenet.community import charts, queries, scoring, services
+from carenet.community import queries, scoring, services
 from carenet.community.forms import (
     AssessmentEditForm,
     AssessmentForm,
@@ -22,6 +22,7 @@ from carenet.community.views.common import (
     actor,
     can_record,
     form_error,
+    profile_chart,
     require_app,
     require_edit_somewhere,
     saved,
@@ -66,7 +67,7 @@ def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "result": result,
         "dimensions": queries.dimensions_of(assessment.edition),
         "table": queries.score_table(assessment),
-        "chart": charts.profile(result, _("Overall")),
+        "chart": profile_chart(result),
         "suggestions": queries.suggestions(result),
         "stages": queries.crm_stages(),
         "can_edit": queries.editable(request.user, assessment),

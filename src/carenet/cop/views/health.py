@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from carenet.cop import charts
 from carenet.cop.queries import community as cop_queries
 from carenet.cop.queries import health as queries
 from carenet.cop.views.common import flags
+from carenet.core import charts
 
 
 @login_required
@@ -24,13 +24,14 @@ def cop_health(request: HttpRequest, uuid: Any) -> HttpResponse:
     cop = cop_queries.cop_for(request.user, uuid, "cop.health")
     health = queries.cop_health(cop)
     points = [charts.Point(f"{q.start:%m/%y}", q.rate) for q in health.retention]
-    chart = charts.bar_chart(
+    chart = charts.column_chart(
         points,
         high=100,
         ticks=[0, 50, 100],
         tick_labels=["0", "50", "100"],
         title=_("Retention per quarter (%)"),
         desc=_("Share of the members at the start of each quarter still members at its end."),
+        css="cop-chart",
     )
     return render(
         request,

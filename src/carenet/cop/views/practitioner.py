@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from carenet.cop import charts
 from carenet.cop.queries import practitioner as queries
 from carenet.cop.queries import wellbeing as wellbeing_queries
 from carenet.cop.views.common import user
-from carenet.core import permissions
+from carenet.core import charts, permissions
 
 
 @login_required
@@ -36,6 +35,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
                     "Mean level (1 = potentially harmful, 4 = advanced helpful skill) per "
                     "assessment, oldest first."
                 ),
+                css="cop-chart",
             ),
         )
         for trend in page.trends

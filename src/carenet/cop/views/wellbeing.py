@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carenet.cop import charts, forms, services
+from carenet.cop import forms, services
 from carenet.cop.queries import community as cop_queries
 from carenet.cop.queries import wellbeing as queries
 from carenet.cop.views.common import apply_errors, flags, user
-from carenet.core import audit, permissions, suppression
+from carenet.core import audit, charts, permissions, suppression
 from carenet.core.models import AuditAction
 
 
@@ -50,6 +50,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
             tick_labels=["0", "28", "52", "100"],
             title=_("My well-being score (%) over time"),
             desc=_("WHO-5 score from 0 to 100 per check-in, oldest first."),
+            css="cop-chart",
         )
         if points
         else None
