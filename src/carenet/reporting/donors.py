@@ -87,7 +87,8 @@ def spellings(donor_model: Any = None) -> dict[str, int]:
 
 
 def cached_spellings() -> dict[str, int]:
-    return cache.get_or_set(_CACHE_KEY, spellings, 3600)  # type: ignore[no-any-return]
+    found = cache.get_or_set(_CACHE_KEY, spellings, 3600)
+    return found if isinstance(found, dict) else spellings()
 
 
 def forget() -> None:

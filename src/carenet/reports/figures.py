@@ -249,7 +249,7 @@ def _cop(user: Any, month: datetime.date) -> list[Figure]:
         Figure(
             "trained",
             _("Training participants"),
-            suppress(sum(t.participant_count for t in trainings)),
+            suppress(sum(getattr(t, "participant_count", 0) for t in trainings)),
         ),
     ]
 

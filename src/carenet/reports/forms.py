@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -25,7 +25,8 @@ class PackForm(forms.Form):
         from carenet.reporting import donors
 
         super().__init__(*args, **kwargs)
-        self.fields["donor"].choices = [("", _("All donors")), *donors.donor_choices()]
+        donor = cast("forms.ChoiceField", self.fields["donor"])
+        donor.choices = [("", _("All donors")), *donors.donor_choices()]
 
 
 class ProgrammeForm(forms.ModelForm):

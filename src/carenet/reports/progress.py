@@ -125,7 +125,7 @@ def _people_trained(user: Any, start: datetime.date, end: datetime.date) -> int:
     from carenet.cop.queries import learning
 
     trainings = learning.trainings_for(user).filter(ends_on__range=(start, end))
-    return sum(t.participant_count for t in trainings)
+    return sum(getattr(t, "participant_count", 0) for t in trainings)
 
 
 def _four_w(

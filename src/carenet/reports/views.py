@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +20,17 @@ from carenet.reports import figures, pack, progress, queries, services
 from carenet.reports.forms import GrantForm, PackForm, ProgrammeForm, SubscriptionForm, TargetForm
 from carenet.reports.models import Grant
 
+if TYPE_CHECKING:
+    from carenet.accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast("User", request.user)
+
 
 def _require_view(request: HttpRequest) -> None:
-    if not queries.may_view(request.user):
+    if not queries.may_view(_user(request)):
         raise Http404
 
 
@@ -34,18 +42,18 @@ def _language(request: HttpRequest) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     org = getattr(request, "acting_organisation", None)
-    may_grants = org is not None and permissions.can(request.user, "reports.grants", org)
-    if not queries.may_view(request.user) and not may_grants:
+    may_grants = org is not None and permissions.can(_user(request), "reports.grants", org)
+    if not queries.may_view(_user(request)) and not may_grants:
         raise Http404
     month = months.current_reporting_month()
     return render(
         request,
         "reports/home.html",
         {
-            "coordinator": queries.may_view(request.user),
-            "may_grants": may_grants or queries.may_view(request.user),
+            "coordinator": queries.may_view(_user(request)),
+            "may_grants": may_grants or queries.may_view(_user(request)),
             "form": PackForm(initial={"period": months.key(month), "format": "pdf"}),
-            "subscription": queries.subscription_of(request.user),
+            "subscription": queries.subscription_of(_user(request)),
             "subscription_form": SubscriptionForm(
                 initial={"fmt": "pdf", "language": _language(request)}
             ),
@@ -69,12 +77,12 @@ def pack_download(request: HttpRequest) -> HttpResponse:
     except services.BadRequest as exc:
         raise Http404 from exc
     if wanted.area is not None and not permissions.can(
-        request.user, "reports.view", area=wanted.area
+        _user(request), "reports.view", area=wanted.area
     ):
         raise Http404
     fmt = data["format"]
     body = services.pack_file(
-        user=request.user, request=wanted, fmt=fmt, language=_language(request)
+        user=_user(request), request=wanted, fmt=fmt, language=_language(request)
     )
     response = HttpResponse(body, content_type=pack.CONTENT_TYPES[fmt])
     name = pack.file_name(wanted.month, fmt, wanted.donor, wanted.area)
@@ -87,12 +95,12 @@ def pack_download(request: HttpRequest) -> HttpResponse:
 def subscription(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     if request.POST.get("stop"):
-        services.unsubscribe(actor=request.user)
+        services.unsubscribe(actor=_user(request))
         messages.success(request, _("You will no longer receive the monthly pack."))
         return redirect("reports:home")
     form = SubscriptionForm(request.POST)
     if form.is_valid():
-        services.subscribe(actor=request.user, **form.cleaned_data)
+        services.subscribe(actor=_user(request), **form.cleaned_data)
         messages.success(request, _("You will receive the pack by e-mail every month."))
     return redirect("reports:home")
 
@@ -105,38 +113,38 @@ def programmes(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST":
-        permissions.require(request.user, "reports.manage")
+        permissions.require(_user(request), "reports.manage")
         if form.is_valid():
             programme = services.programme_save(
-                actor=request.user, programme=form.save(commit=False)
+                actor=_user(request), programme=form.save(commit=False)
             )
             return redirect("reports:programme", programme=programme.uuid)
     return render(
         request,
         "reports/programmes.html",
         {
-            "programmes": queries.programmes_for(request.user),
+            "programmes": queries.programmes_for(_user(request)),
             "form": form,
-            "may_manage": queries.may_manage(request.user),
+            "may_manage": queries.may_manage(_user(request)),
         },
     )
 
 
 @login_required
 def programme(request: HttpRequest, programme: str) -> HttpResponse:
-    the_programme = queries.programme_for(request.user, programme)
+    the_programme = queries.programme_for(_user(request), programme)
     form = TargetForm(request.POST or None)
     if request.method == "POST":
-        permissions.require(request.user, "reports.manage")
+        permissions.require(_user(request), "reports.manage")
         if form.is_valid():
             target = form.save(commit=False)
             target.programme = the_programme
             target.area = form.cleaned_data["area_pcode"]
-            services.target_save(actor=request.user, target=target)
+            services.target_save(actor=_user(request), target=target)
             messages.success(request, _("The target is saved."))
             return redirect("reports:programme", programme=the_programme.uuid)
     today = timezone.localdate()
-    rows = [progress.progress_of(request.user, t, today) for t in the_programme.targets.all()]
+    rows = [progress.progress_of(_user(request), t, today) for t in the_programme.targets.all()]
     return render(
         request,
         "reports/programme.html",
@@ -145,7 +153,7 @@ def programme(request: HttpRequest, programme: str) -> HttpResponse:
             "rows": rows,
             "form": form,
             "today": today,
-            "may_manage": queries.may_manage(request.user),
+            "may_manage": queries.may_manage(_user(request)),
         },
     )
 
@@ -153,9 +161,9 @@ def programme(request: HttpRequest, programme: str) -> HttpResponse:
 @login_required
 @require_POST
 def target_delete(request: HttpRequest, target: str) -> HttpResponse:
-    permissions.require(request.user, "reports.manage")
-    the_target = queries.target_for(request.user, target)
-    services.target_delete(actor=request.user, target=the_target)
+    permissions.require(_user(request), "reports.manage")
+    the_target = queries.target_for(_user(request), target)
+    services.target_delete(actor=_user(request), target=the_target)
     return redirect("reports:programme", programme=the_target.programme.uuid)
 
 
@@ -165,19 +173,20 @@ def target_delete(request: HttpRequest, target: str) -> HttpResponse:
 @login_required
 def grants(request: HttpRequest) -> HttpResponse:
     org = getattr(request, "acting_organisation", None)
-    may_add = org is not None and permissions.can(request.user, "reports.grants", org)
-    if not may_add and not queries.may_view(request.user):
+    may_add = org is not None and permissions.can(_user(request), "reports.grants", org)
+    if not may_add and not queries.may_view(_user(request)):
         raise Http404
     form = GrantForm(request.POST or None)
-    form.fields["programme"].queryset = queries.programmes_for(request.user)
+    cast("Any", form.fields["programme"]).queryset = queries.programmes_for(_user(request))
     if request.method == "POST":
         if not may_add:
             raise Http404
         if form.is_valid():
             grant: Grant = form.save(commit=False)
+            assert org is not None  # may_add
             grant.organisation = org
             services.grant_save(
-                actor=request.user, grant=grant, areas=form.cleaned_data["area_pcodes"]
+                actor=_user(request), grant=grant, areas=form.cleaned_data["area_pcodes"]
             )
             messages.success(request, _("The grant is saved."))
             return redirect("reports:grants")
@@ -185,7 +194,7 @@ def grants(request: HttpRequest) -> HttpResponse:
         request,
         "reports/grants.html",
         {
-            "grants": queries.grants_for(request.user),
+            "grants": queries.grants_for(_user(request)),
             "form": form if may_add else None,
             "organisation": org,
         },
@@ -200,10 +209,10 @@ def trends(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     n = 24 if request.GET.get("months") == "24" else 12
     area = queries.area_by_pcode(request.GET.get("area", ""))
-    if area is not None and not permissions.can(request.user, "reports.view", area=area):
+    if area is not None and not permissions.can(_user(request), "reports.view", area=area):
         raise Http404
     last = _month_param(request) or months.current_reporting_month()
-    rows = figures.trends(request.user, last, n, area=area)
+    rows = figures.trends(_user(request), last, n, area=area)
     charts = _trend_charts(rows)
     return render(
         request,
