@@ -8,7 +8,7 @@ PORT   ?= 8000
 SEED   ?= 1
 export CARENET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo run test test-browser bench lint messages compilemessages clean chromium pdf-deps
+.PHONY: install demo run test test-browser bench lint messages compilemessages clean chromium pdf-deps pg-client stack-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,8 @@ demo: install pdf-deps
 	$(BIN)/carenet load-taxonomies
 	$(BIN)/carenet load-community-reference
 	$(BIN)/carenet load-cop-reference
+	$(BIN)/carenet load-peer-reference
+	$(BIN)/carenet load-feedback-reference
 	$(BIN)/carenet load-instruments
 	$(BIN)/carenet demo-data --seed $(SEED) --scale small
 	@echo ""
@@ -42,8 +44,18 @@ run: install
 # one process, `make test WORKERS=0 ARGS='src/carenet/referrals -x'` a part of them.
 WORKERS ?= auto
 ARGS    ?=
-test: install pdf-deps
+test: install pdf-deps pg-client
 	$(BIN)/pytest -n $(WORKERS) $(ARGS)
+
+# pg_dump and pg_restore, for `carenet backup`/`restore` and their test on PostgreSQL.
+pg-client:
+	@command -v pg_dump >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null)
+
+# The production stack on loopback (Redis, PostgreSQL, gunicorn, an RQ worker): see
+# scripts/stack_check.py. Needs a PostgreSQL server at STACK_POSTGRES (127.0.0.1:5432).
+stack-check: install pg-client
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+	$(BIN)/python scripts/stack_check.py
 
 # Browser tests need Debian's chromium (installed here when missing; no browser download).
 chromium:
@@ -54,8 +66,9 @@ chromium:
 pdf-deps:
 	@(ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu && command -v pdftoppm >/dev/null 2>&1) || (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null)
 
+BROWSER_WORKERS ?= 0
 test-browser: install chromium pdf-deps
-	$(BIN)/pytest -m browser tests_browser
+	$(BIN)/pytest -m browser -n $(BROWSER_WORKERS) tests_browser $(ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/run.py
