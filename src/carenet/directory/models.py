@@ -175,11 +175,18 @@ class Service(TimeStampedModel):
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     sex = models.CharField(_("for"), max_length=10, choices=Sex.choices, default=Sex.ANY)
+    # `eligibility`, `fees` and `how_to_apply` are the English texts; `_uk`/`_pl` translate them
     eligibility = models.TextField(_("who can use it"), blank=True)
+    eligibility_uk = models.TextField(_("who can use it (Ukrainian)"), blank=True)
+    eligibility_pl = models.TextField(_("who can use it (Polish)"), blank=True)
     free = models.BooleanField(_("free of charge"), default=True)
     fees = models.CharField(_("fees"), max_length=300, blank=True)
+    fees_uk = models.CharField(_("fees (Ukrainian)"), max_length=300, blank=True)
+    fees_pl = models.CharField(_("fees (Polish)"), max_length=300, blank=True)
     referral_required = models.BooleanField(_("referral required"), default=False)
     how_to_apply = models.TextField(_("how to get the service"), blank=True)
+    how_to_apply_uk = models.TextField(_("how to get the service (Ukrainian)"), blank=True)
+    how_to_apply_pl = models.TextField(_("how to get the service (Polish)"), blank=True)
     capacity_places = models.PositiveIntegerField(
         _("places"), null=True, blank=True, help_text=_("Empty: no fixed number of places.")
     )
@@ -202,6 +209,9 @@ class Service(TimeStampedModel):
     schedule = models.JSONField(_("weekly schedule"), default=list, blank=True)
     schedule_note = models.CharField(_("opening hours note"), max_length=300, blank=True)
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    # HSDS 3.0 fields of an imported service that CareNet does not use (alternate_name,
+    # accreditations, alert…): {hsds field: value}, written back on export unchanged
+    hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
     sites: models.ManyToManyField[Site, ServiceAtLocation] = models.ManyToManyField(
         Site, through="ServiceAtLocation", related_name="services"
     )
@@ -235,6 +245,12 @@ class Service(TimeStampedModel):
     @property
     def description(self) -> str:
         return _localised(self, "description")
+
+    def translated(self, field: str) -> str:
+        """`eligibility`, `fees` or `how_to_apply` in the reader's language, else English."""
+        lang = (get_language() or "en")[:2]
+        own = getattr(self, f"{field}_{lang}", "") if lang in ("uk", "pl") else ""
+        return own or getattr(self, field)
 
     @property
     def audit_organisation(self) -> models.Model:

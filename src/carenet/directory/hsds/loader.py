@@ -68,6 +68,12 @@ SERVICE_EXTRA_TYPES = {
     "capacity_places": _INT,
     "available_places": _INT,
     "waiting_days": _INT,
+    "eligibility_uk": _TEXT,
+    "eligibility_pl": _TEXT,
+    "fees_uk": _TEXT,
+    "fees_pl": _TEXT,
+    "how_to_apply_uk": _TEXT,
+    "how_to_apply_pl": _TEXT,
 }
 SITE_EXTRA_TYPES = {
     "name_en": _TEXT,
@@ -504,6 +510,16 @@ class Loader:
             "capacity_places": extras.get("capacity_places"),
             "available_places": extras.get("available_places"),
             "schedule_note": extras.get("schedule_note", "")[:300],
+            **{
+                f"{name}_{lang}": str(extras.get(f"{name}_{lang}", ""))[
+                    : 300 if name == "fees" else None
+                ]
+                for name in ("eligibility", "fees", "how_to_apply")
+                for lang in ("uk", "pl")
+            },
+            "hsds_extra": {
+                k: row[k] for k in hsds_out.SERVICE_KEPT if row.get(k) not in (None, "")
+            },
             "schedule": self._schedule(sid),
             "phone": str((self.by_parent[("phone", sid)] or [{}])[0].get("number", ""))[:40],
             "layer": None,

@@ -42,7 +42,14 @@ TERM_LINKS = ("activities", "interventions", "target_groups", "delivery_modes")
 SERVICE_EXTRAS = (
     "name_en", "name_uk", "name_pl", "description_en", "description_uk", "description_pl",
     "sex", "free", "referral_required", "capacity_places", "available_places",
-    "waiting_days", "schedule_note",
+    "waiting_days", "schedule_note", "eligibility_uk", "eligibility_pl", "fees_uk", "fees_pl",
+    "how_to_apply_uk", "how_to_apply_pl",
+)  # fmt: skip
+# HSDS service fields CareNet has no use for: kept as imported (`Service.hsds_extra`) and
+# written back on export
+SERVICE_KEPT = (
+    "alternate_name", "interpretation_services", "accreditations", "licenses", "alert",
+    "assurer_email",
 )  # fmt: skip
 SITE_EXTRAS = ("name_en", "name_uk", "name_pl", "kind", "wheelchair_accessible")
 ORG_EXTRAS = ("kind", "country", "coordination_member")
@@ -261,6 +268,7 @@ def service_list_item(service: Service) -> dict[str, Any]:
             "assured_date": service.last_verified.isoformat() if service.last_verified else None,
             "last_modified": service.updated_at.isoformat(),
             "organization": organization_brief(service.organisation),
+            **{k: v for k, v in (service.hsds_extra or {}).items() if k in SERVICE_KEPT},
         }
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from carenet.accounts.models import Organisation
 from carenet.conftest import People, client_for
@@ -326,3 +327,39 @@ def test_an_organizations_nested_services_are_its_services() -> None:
     organization = {**doc["organization"], "services": [{"id": doc["id"], "name": "x"}]}
     tables = hsds_exchange.flatten({"organizations": [organization]})
     assert tables["service"][0]["organization_id"] == organization["id"]
+
+
+def test_translations_and_hsds_fields_carenet_does_not_use_survive_a_round_trip(
+    published: dict,
+) -> None:
+    kept = {
+        "alternate_name": "Adult CBT",
+        "interpretation_services": "Ukrainian sign language on request",
+        "accreditations": "Ministry of Health licence",
+        "licenses": "L-123",
+        "alert": "Closed in August",
+        "assurer_email": "checker@beta.example",
+    }
+    Service.objects.filter(pk=published["b_service"].pk).update(
+        hsds_extra=kept,
+        eligibility="Adults",
+        eligibility_uk="Дорослі",
+        eligibility_pl="Dorośli",
+        how_to_apply_uk="Зателефонуйте",
+        fees_pl="100 UAH za sesję",
+    )
+    before = hsds_exchange.export_json()
+    exported = next(s for s in before["services"] if s["name"] == "CBT for adults")
+    assert {k: exported[k] for k in kept} == kept
+    validator = schema_validator("compiled/service.json", strict=True)
+    assert errors(validator, exported) == []
+    _wipe()
+    hsds_exchange.import_tables(hsds_exchange.read_json(json.dumps(before).encode()))
+    cbt = Service.objects.get(name_en="CBT for adults")
+    assert cbt.hsds_extra == kept
+    assert (cbt.eligibility_uk, cbt.eligibility_pl) == ("Дорослі", "Dorośli")
+    assert (cbt.how_to_apply_uk, cbt.fees_pl) == ("Зателефонуйте", "100 UAH za sesję")
+    assert _normalised(hsds_exchange.export_json()) == _normalised(before)
+    with translation.override("uk"):
+        assert cbt.translated("eligibility") == "Дорослі"
+        assert cbt.translated("fees") == cbt.fees  # no Ukrainian text: the English one
