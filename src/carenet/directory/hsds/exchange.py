@@ -43,6 +43,7 @@ _CHILDREN: dict[str, dict[str, str | None]] = {
         "fundings": "funding",
         "programs": "program",
         "organization_identifiers": "organization_identifier",
+        "metadata": "metadata",
     },
     "location": {
         "addresses": "address",
@@ -67,6 +68,7 @@ _CHILDREN: dict[str, dict[str, str | None]] = {
         "funding": "funding",
         "fundings": "funding",
         "required_documents": "required_document",
+        "metadata": "metadata",
     },
     "contact": {"phones": "phone"},
     "phone": {"languages": "language"},

@@ -89,6 +89,48 @@ ORG_EXTRA_TYPES = {
 }
 
 
+_LINKS = {"id", "service_id", "location_id", "organization_id", "service_at_location_id"}
+# the fields each table's rows are read for; anything else is reported as not used
+USED: dict[str, set[str]] = {
+    "organization": {"id", "name", "alternate_name", "website"},
+    "service": {
+        "id", "organization_id", "name", "description", "url", "email", "status",
+        "application_process", "fees_description", "eligibility_description", "minimum_age",
+        "maximum_age", "assured_date", "wait_time", "last_modified", *hsds_out.SERVICE_KEPT,
+    },
+    "location": {
+        "id", "organization_id", "name", "latitude", "longitude", "external_identifier",
+        "external_identifier_type", "transportation", "location_type",
+    },
+    "service_at_location": {"id", "service_id", "location_id", "description"},
+    "address": {*_LINKS, "address_1", "city", "postal_code", "country"},
+    "phone": {*_LINKS, "number"},
+    "contact": {*_LINKS, "email"},
+    "accessibility": {*_LINKS, "description"},
+    "schedule": {*_LINKS, "byday", "opens_at", "closes_at", "freq", "wkst"},
+    "service_area": {*_LINKS, "extent", "extent_type"},
+    "language": {*_LINKS, "code", "name"},
+    "cost_option": {*_LINKS, "option", "amount"},
+    "attribute": {"id", "link_id", "link_type", "link_entity", "value", "taxonomy_term_id"},
+    "taxonomy": {"id", "name", "description", "uri", "version"},
+    "taxonomy_term": {"id", "code", "name", "description", "taxonomy_id", "parent_id", "taxonomy"},
+}  # fmt: skip
+
+
+def unused_fields(tables: Tables) -> dict[str, list[str]]:
+    """Per table, the fields (or whole tables) the import does not keep: reported, so that
+    nothing is dropped without a word."""
+    out: dict[str, list[str]] = {}
+    for table, rows in tables.items():
+        used = USED.get(table)
+        names = {k for row in rows for k in row if not k.startswith("__")}
+        if used is None:
+            out[table] = ["(the whole table)"] if rows else []
+        else:
+            out[table] = sorted(names - used)
+    return {table: names for table, names in out.items() if names}
+
+
 class RowProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)

@@ -363,3 +363,19 @@ def test_translations_and_hsds_fields_carenet_does_not_use_survive_a_round_trip(
     with translation.override("uk"):
         assert cbt.translated("eligibility") == "Дорослі"
         assert cbt.translated("fees") == cbt.fees  # no Ukrainian text: the English one
+
+
+def test_the_import_command_lists_every_field_it_does_not_keep(
+    people: People, tmp_path: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    with pytest.raises(CommandError):  # the organisation has no UA/PL country to place it
+        call_command("hsds_import", str(OFFICIAL / "service_full.json"), stdout=out)
+    report = out.getvalue()
+    assert "not kept: funding: (the whole table)" in report
+    assert "not kept: metadata: (the whole table)" in report
+    assert "phone: contact_id, description, extension, type" in report
+    assert "schedule: attending_type, bymonthday" in report
+    assert "address: address_2, address_type, attention, region, state_province" in report

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carenet.directory.hsds import exchange as hsds_exchange
+from carenet.directory.hsds.loader import unused_fields
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             tables = hsds_exchange.read_file(path.name, path.read_bytes())
+            for table, names in unused_fields(tables).items():
+                self.stdout.write(f"not kept: {table}: {', '.join(names)}")
             report = hsds_exchange.import_tables(tables)
         except hsds_exchange.ImportFailed as exc:
             for error in exc.errors[:200]:
