@@ -37,8 +37,8 @@ def network(transactional_db: None, settings: Any) -> dict[str, Any]:
 
 
 def sign_out(page: Any) -> None:
-    page.click("header form[action$='/sign-out/'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("header form[action$='/sign-out/'] button")
 
 
 def spreadsheet(folder: Path) -> Path:
@@ -99,6 +99,7 @@ def test_an_organisation_joins_and_its_admin_sees_an_overdue_action(
     assert "1 invitations were sent." in page.content()
     assert Invitation.objects.filter(email="colleague@gamma.org", role="focal_point").exists()
     screenshot(page, "network-people")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
     assert axe_violations(page) == []
     sign_out(page)
 
@@ -111,7 +112,9 @@ def test_an_organisation_joins_and_its_admin_sees_an_overdue_action(
     page.wait_for_load_state()
     page.click("text=New meeting")
     page.fill("input[name=title]", "November TWG meeting")
-    page.fill("input[name=held_on]", (timezone.localdate() - datetime.timedelta(days=14)).isoformat())
+    page.fill(
+        "input[name=held_on]", (timezone.localdate() - datetime.timedelta(days=14)).isoformat()
+    )
     page.fill("textarea[name=agenda]", "1. Referral form")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
@@ -128,6 +131,7 @@ def test_an_organisation_joins_and_its_admin_sees_an_overdue_action(
     page.wait_for_load_state()
     assert "Overdue" in page.content()
     screenshot(page, "network-meeting")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     sign_out(page)
 
     # 6. the overdue action point is on the organisation admin's home page
