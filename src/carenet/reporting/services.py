@@ -350,6 +350,25 @@ def imports_purge(*, older_than: datetime.timedelta) -> int:
     return removed
 
 
+COLUMNS_READ_MAX_BYTES = 5 * 1024 * 1024
+
+
+def import_columns(job: ImportJob) -> list[tuple[str, str]]:
+    """How the job's file's headers were read: (header, column title or "" when not read).
+    Empty when the file is gone (purged) or too large to read again for a page."""
+    from carenet.reporting.readers import open_table
+    from carenet.reporting.validation import column_label
+
+    path = Path(job.stored_path) if job.stored_path else None
+    if path is None or not path.is_file() or path.stat().st_size > COLUMNS_READ_MAX_BYTES:
+        return []
+    try:
+        table = open_table(path)
+    except UnreadableFile:
+        return []
+    return [(header, column_label(key) if key else "") for header, key in table.headers]
+
+
 def import_again_valid_only(*, actor: User, job: ImportJob) -> ImportJob:
     """Run a checked file again, this time importing only its valid rows."""
     copy = ImportJob.objects.create(

@@ -289,6 +289,8 @@ def job(request: HttpRequest, job: str) -> HttpResponse:
         for e in the_job.errors[:500]
     ]
     context = {"job": the_job, "errors": errors, "more_errors": the_job.error_count - len(errors)}
+    if the_job.finished:
+        context["columns"] = services.import_columns(the_job)
     htmx = bool(getattr(request, "htmx", False))
     if htmx and not the_job.finished:
         return render(request, "reporting/_job_progress.html", context)

@@ -209,3 +209,27 @@ def test_rejected_uploads_are_purged(people: People, tmp_path: Path, run_import:
     assert Path(ok.stored_path).is_file()
     bad.refresh_from_db()
     assert bad.stored_path == ""
+
+
+def test_the_result_page_shows_how_each_column_was_read(
+    people: People, tmp_path: Path, run_import: Any
+) -> None:
+    from django.urls import reverse
+
+    from carenet.conftest import client_for
+
+    path = tmp_path / "cols.csv"
+    path.write_text(
+        "Org,Activity,Province,From,Notes\n"
+        "#org,#activity_id,#adm1_id,#from_date,#x_unknown\n"
+        "ALPHA,8.1,UA32,2026-03-01,\n"
+    )
+    job = run_import(path)
+    url = reverse("reporting:job", kwargs={"job": job.uuid})
+    page = client_for(people.focal_point).get(url).content.decode()
+    assert 'id="import-columns"' in page
+    assert "Activity / #activity_id</td><td>Activity code" in page
+    assert "Notes / #x_unknown</td><td><strong>Not read" in page
+    assert client_for(people.outsider).get(url).status_code == 404
+    Path(job.stored_path).unlink()  # purged: the page still works, without the table
+    assert 'id="import-columns"' not in client_for(people.focal_point).get(url).content.decode()
