@@ -21,6 +21,7 @@ ALL = [
     "reporting_gaps",
     "referrals_perf",
     "report_pack",
+    "outcomes",
     "http_load",
 ]
 
