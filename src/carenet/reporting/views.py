@@ -399,6 +399,7 @@ def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
             "expected": len(rows),
             "locked": bool(month_row and month_row.locked),
             "can_lock": permissions.can(_user(request), "reporting.lock"),
+            "donor_choices": donors.donor_choices(),
             "previous": months.add_months(month, -1),
             "next": months.add_months(month, 1),
         },

@@ -164,3 +164,10 @@ def test_the_gap_pages_and_the_export_filter_by_donor(
     export = client.get(reverse("reporting:export") + "?month=2026-03&format=csv&donor=sida")
     body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
     assert "Sida" in body and "ECHO" not in body
+
+
+def test_the_month_page_exports_one_donors_rows(people: People, codes: dict[str, str]) -> None:
+    add_row(people.focal_point, people.org_a, donor="UNICEF", reached_total=30)
+    page = client_for(people.coordinator).get(reverse("reporting:month", args=[MONTH]))
+    html = page.content.decode()
+    assert 'name="donor"' in html and '<option value="unicef">UNICEF</option>' in html
