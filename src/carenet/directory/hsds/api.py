@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from carenet.accounts.models import Organisation
 from carenet.directory.hsds import out as hsds_out
+from carenet.directory.hsds import queries
 from carenet.directory.models import (
     SearchEntry,
     Service,
@@ -42,7 +43,7 @@ from carenet.taxonomy.models import Scheme, Term
 HSDS_DIR = Path(__file__).resolve().parent
 PER_PAGE = 50
 MAX_PER_PAGE = 500
-M2M = ("activities", "interventions", "target_groups", "languages", "delivery_modes")
+M2M = queries.M2M
 
 
 class BadParameter(ValueError):
@@ -173,7 +174,7 @@ def profile(request: HttpRequest) -> HttpResponseBase:
             "hsds_version": hsds_out.HSDS_VERSION,
             "description": "HSDS 3.0 for mental health and psychosocial support networks: "
             "MHPSS code lists as taxonomies, OCHA P-codes for places.",
-            "taxonomies": [hsds_out.taxonomy(s) for s in _schemes()],
+            "taxonomies": [hsds_out.taxonomy(s) for s in queries.schemes()],
             "attribute_link_types": {
                 "service": [f"carenet:{n}" for n in hsds_out.SERVICE_EXTRAS],
                 "location": [f"carenet:{n}" for n in hsds_out.SITE_EXTRAS],
@@ -225,38 +226,17 @@ def openapi(request: HttpRequest) -> HttpResponseBase:
 # --- taxonomies -----------------------------------------------------------------------------
 
 
-def _schemes() -> QuerySet[Scheme]:
-    return Scheme.objects.filter(is_current=True).order_by("code")
-
-
 def _scheme_by_id(value: str) -> Scheme:
-    wanted = str(_uuid(value, "taxonomy_id"))
-    for scheme in _schemes():
-        if hsds_out.scheme_id(scheme) == wanted:
-            return scheme
-    raise Http404
-
-
-def _terms() -> QuerySet[Term]:
-    return (
-        Term.objects.filter(scheme__is_current=True, is_active=True)
-        .select_related("scheme", "parent__scheme")
-        .order_by("scheme__code", "sort_order", "code")
-    )
+    return queries.scheme_by_hsds_id(str(_uuid(value, "taxonomy_id")))
 
 
 def _term_by_id(value: str) -> Term:
-    """Terms' ids are derived from their codes; look them up scheme by scheme."""
-    wanted = str(_uuid(value, "taxonomy_term_id"))
-    for term in _terms():
-        if hsds_out.term_id(term) == wanted:
-            return term
-    raise Http404
+    return queries.term_by_hsds_id(str(_uuid(value, "taxonomy_term_id")))
 
 
 @_endpoint
 def taxonomies(request: HttpRequest) -> HttpResponseBase:
-    schemes = list(_schemes())
+    schemes = list(queries.schemes())
     text = request.GET.get("search", "").strip().lower()
     if text:
         schemes = [s for s in schemes if text in f"{s.code} {s.name_en}".lower()]
@@ -270,7 +250,7 @@ def taxonomy_detail(request: HttpRequest, id: str) -> HttpResponseBase:
 
 @_endpoint
 def taxonomy_terms(request: HttpRequest) -> HttpResponseBase:
-    terms = _terms()
+    terms = queries.terms()
     if request.GET.get("taxonomy_id"):
         terms = terms.filter(scheme=_scheme_by_id(request.GET["taxonomy_id"]))
     if _bool(request, "top_only"):
@@ -301,34 +281,6 @@ def taxonomy_term_detail(request: HttpRequest, id: str) -> HttpResponseBase:
 # --- services ---------------------------------------------------------------------------
 
 
-def services_queryset(base: QuerySet[Service] | None = None) -> QuerySet[Service]:
-    """Public services with everything a nested HSDS service needs, in a fixed number of
-    queries whatever the page size."""
-    base = public_services() if base is None else base
-    return (
-        base.select_related("organisation", "layer__scheme")
-        .prefetch_related(
-            *(
-                Prefetch(name, queryset=Term.objects.select_related("scheme", "parent__scheme"))
-                for name in M2M
-            ),
-            Prefetch(
-                "at_locations",
-                to_attr="public_links",
-                queryset=ServiceAtLocation.objects.filter(site__in=public_sites())
-                .select_related("site__area", "site__organisation", "service__organisation")
-                .defer("site__area__boundary"),
-            ),
-            Prefetch(
-                "areas",
-                to_attr="public_areas",
-                queryset=ServiceArea.objects.select_related("area").defer("area__boundary"),
-            ),
-        )
-        .order_by("name_en", "id")
-    )
-
-
 def _filter_services(request: HttpRequest, qs: QuerySet[Service]) -> QuerySet[Service]:
     text = words(request.GET.get("search", ""))
     if text:
@@ -338,22 +290,15 @@ def _filter_services(request: HttpRequest, qs: QuerySet[Service]) -> QuerySet[Se
         qs = qs.filter(pk__in=entries.values("service_id"))
     if request.GET.get("taxonomy_term_id"):
         term = _term_by_id(request.GET["taxonomy_term_id"])
-        qs = qs.filter(_has_terms([term.pk]))
+        qs = qs.filter(queries.has_terms([term.pk]))
     if request.GET.get("taxonomy_id"):
         scheme = _scheme_by_id(request.GET["taxonomy_id"])
-        qs = qs.filter(_has_terms(list(scheme.terms.values_list("pk", flat=True))))
+        qs = qs.filter(queries.has_terms(list(scheme.terms.values_list("pk", flat=True))))
     if request.GET.get("organization_id"):
         qs = qs.filter(organisation__uuid=_uuid(request.GET["organization_id"], "organization_id"))
     if request.GET.get("modified_after"):
         qs = qs.filter(updated_at__gte=_datetime(request.GET["modified_after"]))
     return qs
-
-
-def _has_terms(term_ids: list[int]) -> Q:
-    q = Q(layer_id__in=term_ids)
-    for name in M2M:
-        q |= Q(pk__in=Service.objects.filter(**{f"{name}__in": term_ids}).values("pk"))
-    return q
 
 
 def _datetime(value: str) -> datetime.datetime:
@@ -401,7 +346,7 @@ def services(request: HttpRequest) -> HttpResponseBase:
             ],
         )
     qs = (
-        services_queryset(qs)
+        queries.services_queryset(qs)
         if full
         else qs.select_related("organisation").order_by("name_en", "id")
     )
@@ -410,7 +355,7 @@ def services(request: HttpRequest) -> HttpResponseBase:
 
 @_endpoint
 def service_detail(request: HttpRequest, id: str) -> HttpResponseBase:
-    service = services_queryset().filter(uuid=_uuid(id)).first()
+    service = queries.services_queryset().filter(uuid=_uuid(id)).first()
     if service is None:
         raise Http404
     return JsonResponse(
@@ -419,17 +364,6 @@ def service_detail(request: HttpRequest, id: str) -> HttpResponseBase:
 
 
 # --- service at locations ---------------------------------------------------------------
-
-
-def _links() -> QuerySet[ServiceAtLocation]:
-    return (
-        ServiceAtLocation.objects.filter(site__in=public_sites(), service__in=public_services())
-        .select_related(
-            "site__area", "site__organisation", "service__organisation", "service__layer__scheme"
-        )
-        .defer("site__area__boundary")
-        .order_by("service__name_en", "id")
-    )
 
 
 def _near_postcode(
@@ -467,7 +401,7 @@ def _near_postcode(
 def service_at_locations(request: HttpRequest) -> HttpResponseBase:
     full = _bool(request, "full")
     services_qs = _filter_services(request, public_services())
-    qs = _links().filter(service__in=services_qs)
+    qs = queries.links().filter(service__in=services_qs)
     items = _near_postcode(request, qs)
 
     def render(chunk: list[ServiceAtLocation]) -> list[dict[str, Any]]:
@@ -481,7 +415,7 @@ def service_at_locations(request: HttpRequest) -> HttpResponseBase:
 
 @_endpoint
 def service_at_location_detail(request: HttpRequest, id: str) -> HttpResponseBase:
-    link = _links().filter(uuid=_uuid(id)).first()
+    link = queries.links().filter(uuid=_uuid(id)).first()
     if link is None:
         raise Http404
     regions = hsds_out.region_names([link.site.area.path])
@@ -491,10 +425,6 @@ def service_at_location_detail(request: HttpRequest, id: str) -> HttpResponseBas
 
 
 # --- organizations ------------------------------------------------------------------------
-
-
-def _organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True).order_by("name", "id")
 
 
 def _render_organisations(
@@ -510,7 +440,7 @@ def _render_organisations(
     )
     svc_qs = public_services().filter(organisation__in=chunk)
     svcs = list(
-        services_queryset(svc_qs) if full_service else svc_qs.select_related("organisation")
+        queries.services_queryset(svc_qs) if full_service else svc_qs.select_related("organisation")
     )
     regions = hsds_out.region_names(s.area.path for s in sites) | _regions_for(svcs)
     lang = _lang()
@@ -541,7 +471,7 @@ def _render_organisations(
 @_endpoint
 def organizations(request: HttpRequest) -> HttpResponseBase:
     full, full_service = _bool(request, "full"), _bool(request, "full_service")
-    qs = _organisations()
+    qs = queries.organisations()
     for word in request.GET.get("search", "").split()[:5]:
         qs = qs.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
     return _page(
@@ -553,7 +483,7 @@ def organizations(request: HttpRequest) -> HttpResponseBase:
 
 @_endpoint
 def organization_detail(request: HttpRequest, id: str) -> HttpResponseBase:
-    org = _organisations().filter(uuid=_uuid(id)).first()
+    org = queries.organisations().filter(uuid=_uuid(id)).first()
     if org is None:
         raise Http404
     body = _render_organisations([org], full=True, full_service=_bool(request, "full_service"))[0]

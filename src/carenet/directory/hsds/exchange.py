@@ -25,7 +25,8 @@ from django.utils import translation
 
 from carenet.core import spreadsheets
 from carenet.directory.hsds import out as hsds_out
-from carenet.directory.hsds.api import HSDS_DIR, _organisations, services_queryset
+from carenet.directory.hsds import queries
+from carenet.directory.hsds.api import HSDS_DIR
 from carenet.directory.queries import public_services, public_sites
 
 Tables = dict[str, list[dict[str, Any]]]
@@ -136,16 +137,16 @@ class ImportReport:
 def export_json() -> dict[str, Any]:
     """The whole public directory as one HSDS JSON document (in English, with the other
     languages as `carenet:` attributes)."""
-    from carenet.directory.hsds.api import _render_organisations, _schemes, _terms
+    from carenet.directory.hsds.api import _render_organisations
 
     with translation.override("en"):
         orgs = list(
-            _organisations().filter(
+            queries.organisations().filter(
                 Q(pk__in=public_sites().values("organisation"))
                 | Q(pk__in=public_services().values("organisation"))
             )
         )
-        services = list(services_queryset())
+        services = list(queries.services_queryset())
         regions = hsds_out.region_names(
             lk.site.area.path for s in services for lk in getattr(s, "public_links", [])
         )
@@ -154,8 +155,8 @@ def export_json() -> dict[str, Any]:
             "profile": f"carenet-mhpss/{hsds_out.PROFILE_VERSION}",
             "organizations": _render_organisations(orgs, full=True, full_service=False),
             "services": [hsds_out.service(s, language="en", regions=regions) for s in services],
-            "taxonomies": [hsds_out.taxonomy(s) for s in _schemes()],
-            "taxonomy_terms": [hsds_out.taxonomy_term(t) for t in _terms()],
+            "taxonomies": [hsds_out.taxonomy(s) for s in queries.schemes()],
+            "taxonomy_terms": [hsds_out.taxonomy_term(t) for t in queries.terms()],
         }
 
 
