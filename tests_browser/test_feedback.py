@@ -4,11 +4,13 @@ note shows on the public page."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 import zxingcpp
 from PIL import Image
+from pypdf import PdfReader
 
 from carenet.accounts import services as account_services
 from carenet.accounts.models import Role, User
@@ -74,6 +76,9 @@ def test_scan_answer_in_ukrainian_respond_and_see_the_note(
     screenshot(page, "feedback-poster-uk")
     scanned = _decode_qr(page, "feedback-poster-qr")
     assert scanned == form_url
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    assert len(printed.pages) == 1, "the poster prints on one A4 page"
+    assert "Як пройшов ваш візит?" in printed.pages[0].extract_text()
 
     # Scanning opens the form on the phone; the person reads it in Ukrainian.
     page.goto(scanned)

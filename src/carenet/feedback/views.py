@@ -25,6 +25,14 @@ from carenet.feedback import antispam, forms, queries, services
 from carenet.feedback.models import TRANSITIONS, ComplaintStatus
 
 POSTER_LANGUAGES = ("en", "uk", "pl")
+# One module per millimetre with a viewBox, so that the stylesheet sizes the code on paper.
+QR_OPTIONS: dict[str, Any] = {
+    "scale": 1,
+    "border": 4,
+    "unit": "mm",
+    "dark": "#000",
+    "light": "#fff",
+}
 
 
 def _uid(request: HttpRequest) -> int:
@@ -199,7 +207,7 @@ def poster(request: HttpRequest, uuid: Any, kind: str = "site") -> HttpResponse:
                 "target": target,
                 "kind": kind,
                 "url": url,
-                "qr_svg": qr.svg_inline(scale=8, border=4, dark="#000", light="#fff"),
+                "qr_svg": qr.svg_inline(**QR_OPTIONS),
                 "lang": lang,
                 "languages": POSTER_LANGUAGES,
             },

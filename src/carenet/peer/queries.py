@@ -235,9 +235,10 @@ def succession(
         for (role, place), held in sorted(holders.items())
         if len({a.volunteer_id for a in held}) == 1
     ]
+    flagged = {(f.place, f.volunteer.pk) for f in flags}
     for group in PeerGroup.objects.filter(organisation=organisation, is_active=True):
         leads = list(group.facilitators.filter(active=True).select_related("volunteer"))
-        if len(leads) == 1:
+        if len(leads) == 1 and (group.name, leads[0].volunteer.pk) not in flagged:
             flags.append(
                 SuccessionFlag(_("Facilitating the group"), group.name, leads[0].volunteer)
             )

@@ -15,6 +15,7 @@ from carenet.conftest import People, assert_access, client_for
 from carenet.feedback import services
 from carenet.feedback.models import Feedback, PublicNote, Theme
 from carenet.feedback.tests.conftest import anonymous, feedback_data
+from carenet.feedback.views import QR_OPTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_the_poster_encodes_the_form_address(site: Any, lang: str, title: str) -
     assert title in page
     url = f"http://testserver/feedback/{site.uuid}/"
     expected = segno.make(url, error="m")
-    assert _svg(page) == _svg(expected.svg_inline(scale=8, border=4, dark="#000", light="#fff"))
+    assert _svg(page) == _svg(expected.svg_inline(**QR_OPTIONS))
     assert _decode(expected) == url
     assert anonymous().get(url).status_code == 200
 
@@ -61,9 +62,7 @@ def test_a_service_poster_encodes_the_service_form(service: Any) -> None:
         .content.decode()
     )
     url = f"http://testserver/feedback/service/{service.uuid}/"
-    assert _svg(page) == _svg(
-        segno.make(url, error="m").svg_inline(scale=8, border=4, dark="#000", light="#fff")
-    )
+    assert _svg(page) == _svg(segno.make(url, error="m").svg_inline(**QR_OPTIONS))
 
 
 def test_an_unknown_poster_language_falls_back(site: Any) -> None:
