@@ -83,7 +83,11 @@ def build(ctx: DemoContext) -> None:
         for v in leads:
             services.facilitator_add(actor=focal, group=group, volunteer=v)
             services.assignment_add(
-                actor=focal, volunteer=v, role="facilitator", group=group, started_on=v.started_on
+                actor=focal,
+                volunteer=v,
+                role="facilitator",
+                group=group,
+                started_on=v.started_on or today,
             )
         meetings = services.meetings_plan(
             actor=focal, group=group, start=today - datetime.timedelta(days=42), count=10
