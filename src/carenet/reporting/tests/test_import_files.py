@@ -198,7 +198,14 @@ def test_the_command_says_when_more_errors_exist_than_it_shows(
 
 
 def test_rejected_uploads_are_purged(people: People, tmp_path: Path, run_import: Any) -> None:
-    bad = run_import(write_csv(tmp_path / "bad.csv", [good_row(activity="99.9")], hxl=True))
+    rows = [good_row(activity="7.1"), good_row(activity="99.9")]
+    bad = run_import(write_csv(tmp_path / "bad.csv", rows, hxl=True))
+    from django.urls import reverse
+
+    from carenet.conftest import client_for
+
+    url = reverse("reporting:job", kwargs={"job": bad.uuid})
+    assert "valid-only" in client_for(people.focal_point).get(url).content.decode()
     ok = run_import(write_csv(tmp_path / "ok.csv", [good_row()], hxl=True))
     stray = services.import_dir() / "stray.csv"
     stray.write_text("x")
@@ -209,6 +216,8 @@ def test_rejected_uploads_are_purged(people: People, tmp_path: Path, run_import:
     assert Path(ok.stored_path).is_file()
     bad.refresh_from_db()
     assert bad.stored_path == ""
+    page = client_for(people.focal_point).get(url).content.decode()
+    assert "valid-only" not in page  # no file left to import again
 
 
 def test_the_result_page_shows_how_each_column_was_read(
