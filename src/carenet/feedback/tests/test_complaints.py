@@ -256,3 +256,12 @@ def test_only_admins_set_the_policy(people: People, split: Any, site: Any) -> No
     )
     entry = AuditEntry.objects.filter(object_type="feedback.complaintpolicy").first()
     assert entry and entry.action == AuditAction.PERMISSION
+
+
+def test_overdue_complaints_show_on_the_home_page_of_who_handles_them(
+    people: People, site: Any
+) -> None:
+    _complaint(site, now=timezone.now() - datetime.timedelta(days=10))
+    assert "1 complaint is overdue" in client_for(people.focal_point).get("/").content.decode()
+    for user in (people.viewer, people.coordinator, people.outsider):
+        assert "overdue" not in client_for(user).get("/").content.decode()
