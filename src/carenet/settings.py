@@ -164,6 +164,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # The job class of django-tasks-rq, so that a plain `carenet rqworker default` runs the
+    # queued tasks (RQ's own Job class fails on them: "'Task' object is not callable").
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
