@@ -52,7 +52,7 @@ FOURW = [
     ["#org", "#activity+code", "#loc+code", "#status", "#date+start", "#reached+f+adults",
      "#reached+m+adults", "#reached+total", "#output+sessions"],
     ["STACK", "8.1", "UA3208015", "ongoing", "2026-03-04", "14", "9", "23", "6"],
-    ["STACK", "3.1", "UA4606025", "completed", "2026-03-11", "30", "12", "42", "3"],
+    ["STACK", "7.1", "UA4606025", "completed", "2026-03-11", "30", "12", "42", "3"],
 ]  # fmt: skip
 
 
@@ -424,7 +424,12 @@ def import_through_queue(stack: Stack, browser: Browser, org: str, database_url:
         (),
     )
     if state != "done" or rows != 2:
-        raise CheckFailed(f"import job ended {state!r} with {rows} rows (expected done, 2)")
+        errors = sql_value(
+            database_url, "SELECT errors FROM reporting_importjob WHERE uuid = %s", (job_uuid,)
+        )
+        raise CheckFailed(
+            f"import job ended {state!r} with {rows} rows (expected done, 2): {errors}"
+        )
     say(f"import job done by the worker in {time.monotonic() - started:.1f} s: {rows} rows")
 
 
