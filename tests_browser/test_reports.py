@@ -61,3 +61,27 @@ def test_a_coordinator_downloads_the_pdf_pack_in_ukrainian(
     )  # fmt: skip
     pages = sorted(SCREENSHOTS.glob("reports-pack-uk-*.png"))
     assert len(pages) >= 3 and all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_the_trends_and_a_programme_page_on_a_phone(
+    page: Any, people: People, areas: dict[str, Any], taxonomies: None
+) -> None:
+    from carenet.reports.models import Programme, Target
+
+    add_row(people.focal_point, people.org_a, month=MONTH, reached_total=40, sessions=8)
+    programme = Programme.objects.create(name="Support spaces", starts_on=datetime.date(2026, 1, 1))
+    Target.objects.create(
+        programme=programme,
+        unit="sessions_delivered",
+        number=10,
+        due_on=datetime.date(2026, 12, 31),
+    )
+    sign_in(page, people.coordinator.email, PASSWORD)
+    page.goto(page.base + "/reports/trends/?month=2026-04")
+    assert page.locator("table tbody tr").count() == 12
+    assert not axe_violations(page)
+    screenshot(page, "reports-trends-360")
+    page.goto(page.base + f"/reports/programmes/{programme.uuid}/")
+    assert page.locator(".status").first.inner_text() in {"on track", "at risk", "behind", "met"}
+    assert not axe_violations(page)
+    screenshot(page, "reports-programme-360")
