@@ -293,3 +293,15 @@ def test_people_of_unstated_sex_give_a_total_without_a_split(world: World) -> No
 def test_the_four_w_page_is_for_focal_points_and_admins(world: World, split: object) -> None:
     allowed, denied = split(world.people, "org_admin", "focal_point")  # type: ignore[operator]
     assert_access(reverse("outcomes:four_w"), allowed, denied)
+
+
+def test_the_dashboard_and_delivery_page_queries_do_not_grow_with_rows(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    delivery = _outcomes(world, 6)
+    web = client_for(world.people.coordinator)
+    with django_assert_max_num_queries(25):  # type: ignore[operator]
+        web.get(reverse("outcomes:dashboard"))
+    practitioner = client_for(world.people.practitioner)
+    with django_assert_max_num_queries(30):  # type: ignore[operator]
+        practitioner.get(reverse("outcomes:delivery", args=[delivery.uuid]))
