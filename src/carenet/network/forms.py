@@ -117,11 +117,20 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
 
+BULK_MAX_BYTES = 1024 * 1024  # 500 people fit in a few kilobytes
+
+
 class BulkInviteForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (XLSX or CSV)"),
         help_text=_("First row: email, role. Roles: org_admin, focal_point, practitioner, viewer."),
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > BULK_MAX_BYTES:
+            raise ValidationError(_("The file is too large: at most 1 MB."), code="size")
+        return upload
 
 
 class RoleForm(forms.Form):

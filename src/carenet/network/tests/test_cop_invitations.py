@@ -48,7 +48,11 @@ def test_a_teacher_without_an_account_joins_the_cop_on_accepting(
     assert "School counsellors" in mail.outbox[-1].subject
     response = Client().post(
         url,
-        {"full_name": "Oksana", "password1": "teacher-pass-2026!", "password2": "teacher-pass-2026!"},
+        {
+            "full_name": "Oksana",
+            "password1": "teacher-pass-2026!",
+            "password2": "teacher-pass-2026!",
+        },
     )
     assert response.status_code == 302
     teacher = User.objects.get(email="teacher@school.ua")

@@ -189,3 +189,11 @@ def test_the_service_refuses_a_file_for_someone_who_may_not_invite(
     path = xlsx(tmp_path, [["email", "role"], ["v@alpha.org", "viewer"]])
     with pytest.raises(Http404):
         services.invitations_from_file(actor=people.viewer, organisation=people.org_a, path=path)
+
+
+def test_a_file_over_a_megabyte_is_refused(people: People, tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("email,role\n" + "x" * (1024 * 1024), encoding="utf-8")
+    response = upload(people, path)
+    assert response.status_code == 200 and "too large" in response.content.decode()
+    assert not Invitation.objects.exists()
