@@ -69,8 +69,15 @@ try:
     code = "read"
 except readers.UnreadableFile as exc:
     code = exc.code
-print(json.dumps({"code": code, "seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+seconds = time.perf_counter() - start
+# VmHWM is this process's own peak; ru_maxrss would include the parent's size, which Linux
+# carries across fork and exec
+try:
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    peak_mb = int(line.split()[1]) / 1024
+except (OSError, StopIteration):
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"code": code, "seconds": seconds, "peak_mb": peak_mb}))
 """
 
 
