@@ -265,3 +265,21 @@ def test_overdue_complaints_show_on_the_home_page_of_who_handles_them(
     assert "1 complaint is overdue" in client_for(people.focal_point).get("/").content.decode()
     for user in (people.viewer, people.coordinator, people.outsider):
         assert "overdue" not in client_for(user).get("/").content.decode()
+
+
+def test_the_lists_do_not_grow_queries_with_rows(
+    people: People, site: Any, django_assert_max_num_queries: Any
+) -> None:
+    from carenet.feedback.models import Theme
+
+    theme = Theme.objects.get(code="waiting_time")
+    for _ in range(8):
+        complaint = _complaint(site)
+        complaint.themes.set([theme])
+        services.feedback_submit(scores={"welcome": 4}, text="ok", site=site)
+    client = client_for(people.org_admin)
+    client.get("/")  # sign-in and session work out of the count
+    with django_assert_max_num_queries(14):
+        assert client.get("/feedback/complaints/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/feedback/inbox/").status_code == 200
