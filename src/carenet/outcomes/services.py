@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,8 +121,24 @@ def delivery_close(*, actor: User, delivery: Delivery, ended_on: datetime.date) 
     Participant.objects.filter(delivery=delivery, status=ParticipantStatus.ACTIVE).update(
         status=ParticipantStatus.COMPLETED
     )
+    _recount(delivery)
     audit.record(AuditAction.UPDATE, actor=actor, obj=delivery, changes=["ended_on"])
     return delivery
+
+
+def _recount(delivery: Delivery) -> None:
+    """Keep the delivery's participant and session counters (read by the dashboards)."""
+    counts = Participant.objects.filter(delivery=delivery).aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=Q(status=ParticipantStatus.COMPLETED)),
+        ended=Count("id", filter=~Q(status=ParticipantStatus.ACTIVE)),
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        participants_count=counts["total"],
+        completed_count=counts["completed"],
+        ended_count=counts["ended"],
+        sessions_count=Session.objects.filter(delivery=delivery).count(),
+    )
 
 
 @transaction.atomic
@@ -144,6 +161,7 @@ def participant_add(*, actor: User, delivery: Delivery, client: Any) -> Particip
         sex=client.sex,
         age_band=client.age_band,
     )
+    _recount(delivery)
     audit.record(AuditAction.CREATE, actor=actor, obj=participant, changes=["client"])
     return participant
 
@@ -156,6 +174,7 @@ def participant_drop_out(
     participant.status = ParticipantStatus.DROPPED_OUT
     participant.dropped_out_on = on
     participant.save(update_fields=["status", "dropped_out_on", "updated_at"])
+    _recount(participant.delivery)
     audit.record(AuditAction.UPDATE, actor=actor, obj=participant, changes=["status"])
     return participant
 
@@ -187,6 +206,7 @@ def session_record(
     )
     Attendance.objects.filter(session=session).delete()
     Attendance.objects.bulk_create([Attendance(session=session, participant=p) for p in present])
+    _recount(delivery)
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
