@@ -23,7 +23,7 @@ from carenet.community.models import (
 )
 from carenet.community.services import ChecklistInput, ScoreInput
 from carenet.core import permissions
-from carenet.geo import queries as geo_queries
+from carenet.geo.forms import PlaceField
 
 if TYPE_CHECKING:
     from carenet.accounts.models import User
@@ -31,47 +31,36 @@ if TYPE_CHECKING:
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTES = forms.Textarea(attrs={"rows": 3})
+NOTES_MAX = 4000  # a page of text: notes are not documents (21,000 characters were accepted)
 
 
-class CommunityField(forms.CharField):
-    """A community given by P-code ("UA3208015") or by a name that matches one area only."""
+class CommunityField(PlaceField):
+    """A community: a hromada or gmina (or a raion, powiat, settlement) by name or P-code,
+    with geo's one place picker."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Community"))
         kwargs.setdefault(
-            "help_text", _("P-code or name of the hromada or gmina, e.g. UA3208015 or Irpinska.")
+            "help_text", _("Name or P-code of the hromada or gmina, e.g. Irpinska or UA3208015.")
         )
-        kwargs.setdefault("max_length", 120)
-        super().__init__(**kwargs)
+        super().__init__(levels=(2, 3, 4), **kwargs)
 
     def clean(self, value: Any) -> AdminArea:  # type: ignore[override]
-        text = super().clean(value).strip()
-        try:
-            return geo_queries.area_by_pcode(text)
-        except geo_queries.UnknownPCode as unknown:
-            matches = geo_queries.search_areas(text, limit=6, levels=(2, 3, 4))
-            exact = [
-                a
-                for a in matches
-                if a.name_en.casefold() == text.casefold()
-                or a.name_uk.casefold() == text.casefold()
-                or a.name_pl.casefold() == text.casefold()
-            ]
-            if len(exact) == 1 or len(matches) == 1:
-                return (exact or matches)[0]
-            if matches:
-                listed = "; ".join(f"{a.name} ({a.pcode})" for a in matches)
-                raise ValidationError(
-                    gettext("Several areas match; enter the P-code of one: %(areas)s")
-                    % {"areas": listed},
-                    code="ambiguous",
-                ) from None
-            raise ValidationError(
-                gettext("Unknown P-code or name: %(value)s") % {"value": text}, code="unknown_pcode"
-            ) from unknown
+        area = super().clean(value)
+        if area is None:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return area
 
 
-class LeadOrganisationField(forms.ModelChoiceField):
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """Organisations by name and acronym ("Dnipro Association of Psychologists (DAOP0007)"),
+    not the bare acronym."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.acronym})" if obj.acronym else str(obj.name)
+
+
+class LeadOrganisationField(OrganisationChoiceField):
     """The lead organisation: one the user may record for; coordinators may leave it empty
     (the network's coordination)."""
 
@@ -112,7 +101,7 @@ class AssessmentForm(forms.Form):
         queryset=queries.editions(), label=_("Model edition"), empty_label=None
     )
     assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DATE)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=NOTES)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTES_MAX, widget=NOTES)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,7 +121,7 @@ class AssessmentForm(forms.Form):
 class AssessmentEditForm(forms.Form):
     issue = forms.CharField(label=_("Issue"), max_length=200)
     assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DATE)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=NOTES)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTES_MAX, widget=NOTES)
 
 
 class InterviewForm(forms.Form):
@@ -199,10 +188,16 @@ class ScoresForm(forms.Form):
 class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    vision = forms.CharField(label=_("Vision agreed"), required=False, widget=NOTES)
-    short_term_plan = forms.CharField(label=_("Short-term plan"), required=False, widget=NOTES)
-    long_term_plan = forms.CharField(label=_("Long-term plan"), required=False, widget=NOTES)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=NOTES)
+    vision = forms.CharField(
+        label=_("Vision agreed"), required=False, max_length=NOTES_MAX, widget=NOTES
+    )
+    short_term_plan = forms.CharField(
+        label=_("Short-term plan"), required=False, max_length=NOTES_MAX, widget=NOTES
+    )
+    long_term_plan = forms.CharField(
+        label=_("Long-term plan"), required=False, max_length=NOTES_MAX, widget=NOTES
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTES_MAX, widget=NOTES)
 
     def __init__(self, *args: Any, user: Any, new: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -244,8 +239,8 @@ class SessionForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
-    owner_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.filter(is_active=True).order_by("acronym"),
+    owner_organisation = OrganisationChoiceField(
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
         label=_("Owner organisation"),
         required=False,
     )
@@ -276,7 +271,7 @@ class ImplementationForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=queries.programmes(), label=_("Programme"))
     community = CommunityField()
     started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=NOTES)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTES_MAX, widget=NOTES)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -296,13 +291,13 @@ class StageForm(forms.Form):
     )
     started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE)
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DATE)
-    responsible_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.filter(is_active=True).order_by("acronym"),
+    responsible_organisation = OrganisationChoiceField(
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
         label=_("Responsible organisation"),
         required=False,
     )
     blocked_reason = forms.CharField(label=_("What blocks it"), max_length=300, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=NOTES)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTES_MAX, widget=NOTES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -324,7 +319,7 @@ class EvidenceForm(forms.Form):
         initial=EvidenceKind.LINK,
     )
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTES)
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTES_MAX, widget=NOTES)
     file = forms.FileField(
         label=_("File"),
         required=False,
@@ -357,14 +352,14 @@ class SpaceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     opened_on = forms.DateField(label=_("Opened on"), required=False, widget=DATE)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=NOTES)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTES_MAX, widget=NOTES)
 
     def __init__(self, *args: Any, user: Any, space: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if space is None:
             self.fields["community"] = CommunityField()
-            self.fields["organisation"] = forms.ModelChoiceField(
+            self.fields["organisation"] = OrganisationChoiceField(
                 queryset=queries.organisations_to_record_for(user),
                 label=_("Organisation running it"),
             )

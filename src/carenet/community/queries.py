@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -46,6 +45,7 @@ from carenet.community.models import (
 )
 from carenet.community.models.sessions import overdue
 from carenet.core import permissions
+from carenet.core.errors import CannotChange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -92,7 +92,7 @@ def _one(reach: Callable[[AnyUser, str], QuerySet[M]], user: AnyUser, uuid: Any,
     if obj is not None:
         return obj
     if action != VIEW and reach(user, VIEW).filter(uuid=key).exists():
-        raise PermissionDenied
+        raise CannotChange()  # "you cannot change this", translated (core.errors)
     raise Http404
 
 

@@ -31,7 +31,7 @@ from carenet.cop.models import (
     WellbeingMeasure,
 )
 from carenet.cop.privacy import check_no_identifiers
-from carenet.geo.models import AdminArea
+from carenet.geo.forms import PlaceField
 
 IDENTIFIER_WARNING = _(
     "Themes only: never names, initials, dates of birth, addresses, phone "
@@ -71,19 +71,6 @@ def _professions() -> Any:
     return Profession.objects.filter(is_active=True)
 
 
-class AreaField(forms.CharField):
-    """An optional area given by its P-code."""
-
-    def clean(self, value: Any) -> AdminArea | None:  # type: ignore[override]
-        code = super().clean(value).strip().upper()
-        if not code:
-            return None
-        area = AdminArea.objects.filter(pcode=code).first()
-        if area is None:
-            raise ValidationError(_("Unknown P-code."), code="pcode")
-        return area
-
-
 class CopForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     topic = forms.CharField(label=_("Topic"), max_length=300)
@@ -94,11 +81,10 @@ class CopForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
-    area = AreaField(
-        label=_("Area (P-code, optional)"),
+    area = PlaceField(
+        label=_("Area (optional)"),
         required=False,
-        max_length=20,
-        help_text=_("For a local or regional CoP, e.g. UA3208015."),
+        help_text=_("For a local or regional CoP: a name or P-code, e.g. Irpinska or UA3208015."),
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"),
@@ -421,7 +407,7 @@ class CheckInForm(forms.Form):
     in_aggregates = forms.BooleanField(
         label=_("Count this check-in, anonymously, in the well-being figures of my CoPs"),
         required=False,
-        initial=True,
+        initial=False,  # sharing, even anonymously, is the person's choice: never pre-ticked
     )
 
     def __init__(self, *args: Any, measure: WellbeingMeasure, **kwargs: Any) -> None:

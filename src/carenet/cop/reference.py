@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext_noop
 
 from carenet.cop.models import (
     CompetencyFramework,
@@ -184,3 +185,23 @@ def _load_measures(data_dir: Path, update: bool, counts: dict[str, int]) -> None
             update,
             counts,
         )
+
+
+# The shipped measure's licence and credit, as in data/wellbeing_measures.csv, marked for
+# translation: the page shows them in the reader's language when a translation exists.
+ATTRIBUTION = (
+    gettext_noop(
+        "The WHO-5 is free to use without permission. CareNet shows it unmodified with "
+        "its source credited. The item text is official in English; the Ukrainian and "
+        "Polish wording shipped here is a working translation, marked as such on screen, "
+        "to be replaced by the official language versions published by the Psychiatric "
+        "Research Unit, which asks that any deviation from its language versions be "
+        "clearly marked."
+    ),
+    gettext_noop(
+        "WHO-5 Well-Being Index. Psychiatric Research Unit, Mental Health Centre North "
+        "Zealand, Hillerød, Denmark (WHO Collaborating Centre in Mental Health). World "
+        "Health Organization (1998), Wellbeing Measures in Primary Health Care: The "
+        "DepCare Project, WHO Regional Office for Europe."
+    ),
+)

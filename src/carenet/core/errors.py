@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-class CannotChange(Exception):  # noqa: N818 - reads as what happened, like Http404
-    """The object is visible to this person, who may not change it."""
+class CannotChange(PermissionDenied):
+    """The object is visible to this person, who may not change it (a 403 with its own
+    page: code that expects PermissionDenied keeps working)."""
 
     def __init__(self, back_url: str = "", what: str = "") -> None:
         super().__init__(what)

@@ -34,6 +34,29 @@ def _detail_url(area: AdminArea) -> str:
 
 
 @require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """The place picker's suggestions while one types (htmx): `?name=<field>&<field>=<text>`,
+    optional `levels=2,3` and `country`. Radio buttons named `<field>__choice`."""
+    from carenet.geo.forms import CANDIDATES, choices_html
+
+    name = request.GET.get("name", "")[:60]
+    if not name.isidentifier():
+        return HttpResponse("")
+    text = request.GET.get(name, "")[:100].strip()
+    levels = [int(n) for n in request.GET.get("levels", "").split(",") if n.strip().isdigit()]
+    found = (
+        queries.search_areas(
+            text, CANDIDATES, country=request.GET.get("country") or None, levels=levels or None
+        )
+        if len(text) >= 2
+        else []
+    )
+    response = HttpResponse(choices_html(name, found, text=text))
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+@require_GET
 def search(request: HttpRequest) -> JsonResponse:
     """Pick-list search: `?q=` (a name or a P-code, or part of one), optional `country`, `level`,
     `limit` (≤ 50). A JSON list of {pcode, name, level, kind, parent}."""

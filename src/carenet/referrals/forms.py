@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation
-from carenet.geo.models import AdminArea
+from carenet.geo.forms import PlaceField
 from carenet.referrals.labels import term_choices
 from carenet.referrals.models import (
     AgeBand,
@@ -46,11 +46,13 @@ class ClientForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    area = forms.CharField(
-        label=_("Hromada / gmina (P-code)"),
+    area = PlaceField(
+        label=_("Hromada / gmina"),
         required=False,
-        max_length=20,
-        help_text=_("Where the person lives now, e.g. UA3208015. Used to suggest nearby services."),
+        help_text=_(
+            "Where the person lives now: a name or P-code, e.g. Irpinska or UA3208015. Used "
+            "to suggest nearby services."
+        ),
     )
     name = forms.CharField(
         label=_("Name (optional)"),
@@ -93,17 +95,6 @@ class ClientForm(forms.Form):
             "date_of_birth": born,
         }
 
-    def clean_area(self) -> AdminArea | None:
-        from carenet.geo.queries import UnknownPCode, area_by_pcode
-
-        code = self.cleaned_data["area"].strip()
-        if not code:
-            return None
-        try:
-            return area_by_pcode(code)
-        except UnknownPCode as exc:
-            raise ValidationError(_("Unknown P-code: %(code)s"), params={"code": code}) from exc
-
     def clean_date_of_birth(self) -> datetime.date | None:
         born = self.cleaned_data["date_of_birth"]
         if born and born > timezone.localdate():
@@ -131,12 +122,9 @@ class ConsentForm(forms.Form):
         label=_("Organisations it covers"),
         required=False,
         queryset=Organisation.objects.none(),
+        to_field_name="uuid",
         widget=forms.CheckboxSelectMultiple,
-    )
-    other_organisations = forms.CharField(
-        label=_("Other organisations (acronyms, separated by commas)"),
-        required=False,
-        max_length=300,
+        help_text=_("Tick each organisation that may receive the details below."),
     )
     shared_fields = forms.MultipleChoiceField(
         label=_("Identifying details that may be shared"),
@@ -153,7 +141,15 @@ class ConsentForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    for_referral = forms.BooleanField(label=_("Only for this referral"), required=False)
+    for_referral = forms.BooleanField(
+        label=_("Only for this referral"),
+        required=False,
+        help_text=_(
+            "Ticked: the consent covers this referral alone, and a later referral needs a new "
+            "consent. Not ticked: it also covers later referrals to these organisations for "
+            "the same purpose, until it expires or the person withdraws it."
+        ),
+    )
 
     def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,25 +158,12 @@ class ConsentForm(forms.Form):
         field.queryset = candidates if candidates is not None else Organisation.objects.none()
         field.label_from_instance = lambda o: f"{o.name} ({o.acronym})"  # type: ignore[method-assign,assignment]
 
-    def clean_other_organisations(self) -> list[Organisation]:
-        acronyms = [a.strip() for a in self.cleaned_data["other_organisations"].split(",")]
-        found: list[Organisation] = []
-        unknown: list[str] = []
-        for acronym in filter(None, acronyms):
-            org = Organisation.objects.filter(acronym__iexact=acronym, is_active=True).first()
-            if org is None:
-                unknown.append(acronym)
-            else:
-                found.append(org)
-        if unknown:
-            raise ValidationError(
-                _("Unknown organisation: %(names)s"), params={"names": ", ".join(unknown)}
-            )
-        return found
+    def chosen_values(self) -> set[str]:
+        """The organisations ticked (their UUIDs), to show them ticked again."""
+        return {str(v) for v in (self["organisations"].value() or [])}
 
     def chosen_organisations(self) -> list[Organisation]:
-        chosen = list(self.cleaned_data["organisations"])
-        return chosen + [o for o in self.cleaned_data["other_organisations"] if o not in chosen]
+        return list(self.cleaned_data["organisations"])
 
 
 class NeedForm(forms.Form):

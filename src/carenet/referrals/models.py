@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carenet.core.crypto import EncryptedTextField
 from carenet.core.models import TimeStampedModel, acted_by
@@ -148,7 +149,7 @@ class ConsentMethod(models.TextChoices):
 class SharedField(models.TextChoices):
     """Identifying fields a sharing consent may release to a receiving organisation."""
 
-    NAME = "name", _("Name")
+    NAME = "name", pgettext_lazy("person", "Name")  # a person's name, not a thing's
     PHONE = "phone", _("Phone")
     DATE_OF_BIRTH = "date_of_birth", _("Date of birth")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -155,6 +155,23 @@ def client_register(user: Viewer, organisation: Organisation, search: str = "") 
 
 def consents_of(client: Client) -> list[Consent]:
     return list(client.consents.prefetch_related("organisations").order_by("-given_at", "-id"))
+
+
+def consent_organisations(client: Client, search: str = "") -> QuerySet[Organisation]:
+    """The organisations a consent of `client` may cover: the network's active organisations
+    but the client's own, those the person was referred to first, then by name. `search`
+    narrows them by name or acronym."""
+    from carenet.accounts.models import Organisation
+
+    referred = client.referrals.exclude(to_organisation=None).values("to_organisation_id")
+    qs = Organisation.objects.filter(is_active=True).exclude(pk=client.organisation_id)
+    search = search.strip()[:100]
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(acronym__icontains=search))
+    first = Case(
+        When(pk__in=referred, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return qs.annotate(first=first).order_by("first", "name")
 
 
 def consent_for_user(user: Viewer, uuid: Any) -> Consent:

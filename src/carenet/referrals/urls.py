@@ -14,6 +14,11 @@ urlpatterns = [
     path("clients/<uuid:uuid>/edit/", views.client_edit, name="client_edit"),
     path("clients/<uuid:uuid>/erase/", views.client_erase, name="client_erase"),
     path("clients/<uuid:uuid>/consent/", views.consent_new, name="consent_new"),
+    path(
+        "clients/<uuid:uuid>/consent/organisations/",
+        views.consent_organisations,
+        name="consent_organisations",
+    ),
     path("clients/<uuid:uuid>/refer/", views.referral_new, name="referral_new"),
     path("consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consents/<uuid:uuid>/fhir/", views.consent_fhir, name="consent_fhir"),

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from carenet.accounts.models import Organisation
@@ -208,12 +209,10 @@ def client_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 def consent_new(request: HttpRequest, uuid: Any) -> HttpResponse:
     client = queries.client_to_handle(request.user, uuid)
     referral = _draft_of(request, client)
-    candidates = Organisation.objects.filter(
-        pk__in=[r.to_organisation_id for r in client.referrals.exclude(to_organisation=None)]
-    )
+    candidates = queries.consent_organisations(client)
     initial = (
-        {"organisations": [referral.to_organisation_id]}
-        if referral and (referral.to_organisation_id)
+        {"organisations": [referral.to_organisation.uuid]}
+        if referral and referral.to_organisation
         else {}
     )
     form = forms.ConsentForm(request.POST or None, candidates=candidates, initial=initial)
@@ -241,7 +240,40 @@ def consent_new(request: HttpRequest, uuid: Any) -> HttpResponse:
     return render(
         request,
         "referrals/consent_form.html",
-        {"form": form, "client": client, "referral": referral},
+        {
+            "form": form,
+            "client": client,
+            "referral": referral,
+            "organisations": _consent_choices(
+                client, request.GET.get("org_search", ""), form.chosen_values()
+            ),
+            "chosen": form.chosen_values(),
+            "org_search": request.GET.get("org_search", "")[:100],
+        },
+    )
+
+
+def _consent_choices(client: Client, search: str, chosen: set[str]) -> list[Organisation]:
+    """The organisations matching `search`, and those already ticked whatever the search."""
+    everyone = queries.consent_organisations(client)
+    if not search.strip():
+        return list(everyone)
+    found = set(queries.consent_organisations(client, search))
+    return [o for o in everyone if str(o.uuid) in chosen or o in found]
+
+
+@login_required
+@require_GET
+def consent_organisations(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """The consent form's organisation checkboxes narrowed to a search (htmx), keeping the
+    ones already ticked."""
+    client = queries.client_to_handle(request.user, uuid)
+    chosen = set(request.GET.getlist("organisations"))
+    shown = _consent_choices(client, request.GET.get("org_search", ""), chosen)
+    return render(
+        request,
+        "referrals/_consent_organisations.html",
+        {"organisations": shown, "chosen": chosen},
     )
 
 
@@ -386,8 +418,23 @@ def act(request: HttpRequest, uuid: Any, name: str) -> HttpResponse:
     except services.ReferralError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+        messages.success(request, str(DONE.get(name, _("The referral is updated."))))
     return redirect("referrals:detail", uuid=referral.uuid)
+
+
+# What a person reads once a step is done: a sentence about the referral, not the button's
+# label ("Done: Send." read awkwardly).
+DONE = {
+    "send": gettext_lazy("The referral is sent."),
+    "acknowledge": gettext_lazy("You have acknowledged the referral."),
+    "accept": gettext_lazy("You have accepted the referral."),
+    "decline": gettext_lazy("You have declined the referral; the sender is told why."),
+    "start": gettext_lazy("The service has started."),
+    "no_show": gettext_lazy("The person is recorded as not having attended."),
+    "complete": gettext_lazy("The referral is complete and the feedback is sent."),
+    "cancel": gettext_lazy("The referral is cancelled."),
+    "revoke": gettext_lazy("The referral is revoked."),
+}
 
 
 # --- exports ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carenet.geo.forms import PlaceField
 from carenet.reporting.columns import BY_KEY
 from carenet.reporting.models import REACHED_PARTS, ActivityReport, ActivityStatus
 
@@ -26,14 +27,29 @@ def _terms(scheme: str) -> list[tuple[str, str]]:
     return [(t.code, f"{t.code} — {t.label}") for t in taxonomy.terms(scheme)]
 
 
+class _RowPlaceField(PlaceField):
+    """The place picker, leaving an unknown P-code to the shared row rules (which word it
+    as the upload does)."""
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            if getattr(error, "code", "") == "unknown_pcode":
+                return str(value).strip()
+            raise
+
+
 class RowForm(forms.Form):
     """One 4W row, field names = column keys (so row errors map onto fields)."""
 
     activity = forms.ChoiceField(label=BY_KEY["activity"].label)
-    pcode = forms.CharField(
-        label=_("Place (P-code)"),
-        max_length=20,
-        help_text=_("The lowest level you know: hromada or gmina, or a settlement."),
+    pcode = _RowPlaceField(
+        label=_("Place"),
+        help_text=_(
+            "The lowest level you know: hromada or gmina, or a settlement. Its name or "
+            "P-code, e.g. Irpinska or UA3208015."
+        ),
     )
     site = forms.ChoiceField(label=_("Site"), required=False)
     partner = forms.CharField(label=BY_KEY["partner"].label, required=False, max_length=200)
@@ -74,6 +90,11 @@ class RowForm(forms.Form):
         choice["site"].choices = [("", _("No particular site")), *(sites or [])]
         if not sites:
             self.fields["site"].widget = forms.HiddenInput()
+
+    def clean_pcode(self) -> str:
+        """The shared row rules read a P-code, as from a file."""
+        area = self.cleaned_data.get("pcode")
+        return str(getattr(area, "pcode", area) or "")
 
     def cells(self) -> dict[str, Any]:
         """The cleaned values as the import's cells; numbers may be None or negative: the
@@ -163,6 +184,7 @@ class NeedsForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
 
 def _donor_choices(current: str) -> list[tuple[str, str]]:
     """The listed donors by name, and a row's current text when the list does not hold it."""

@@ -20,6 +20,7 @@ from django.http import Http404
 
 from carenet.accounts.models import Organisation
 from carenet.core import permissions
+from carenet.core.errors import CannotChange
 from carenet.geo.models import AdminArea
 from carenet.reporting import months
 from carenet.reporting.models import (
@@ -89,6 +90,11 @@ def row_for(user: AnyUser, uuid: Any, action: str = "reporting.edit") -> Activit
         .first()
     )
     if row is None:
+        if (
+            action != "reporting.view"
+            and rows_for(user, "reporting.view").filter(uuid=as_uuid(uuid)).exists()
+        ):
+            raise CannotChange()  # a viewer opening an edit URL: say so, not "not found"
         raise Http404
     return row
 

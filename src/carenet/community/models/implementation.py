@@ -33,7 +33,7 @@ class Implementation(TimeStampedModel):
         help_text=_("Empty: followed by the network's coordination."),
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
     # When a stage or its evidence last changed (written by the services): "stuck" when the
     # implementation is unfinished and this is older than CARENET_COMMUNITY_STUCK_DAYS.
     last_change_at = models.DateTimeField(db_index=True)
@@ -85,7 +85,7 @@ class StageProgress(TimeStampedModel):
         related_name="+",
         verbose_name=_("responsible organisation"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
     blocked_reason = models.CharField(_("what blocks it"), max_length=300, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
@@ -126,7 +126,7 @@ class Evidence(TimeStampedModel):
     progress = models.ForeignKey(StageProgress, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
     file = models.FileField(_("file"), upload_to="community/evidence/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)

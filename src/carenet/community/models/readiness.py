@@ -41,7 +41,7 @@ class ReadinessAssessment(TimeStampedModel):
         verbose_name=_("model edition"),
     )
     assessed_on = models.DateField(_("date of the assessment"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
     # Copies of the computed result (see scoring.py), written by the services only.
     overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     stage = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -71,8 +71,14 @@ def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "suggestions": queries.suggestions(result),
         "stages": queries.crm_stages(),
         "can_edit": queries.editable(request.user, assessment),
+        "typical_interviews": TYPICAL_INTERVIEWS,
     }
     return render(request, "community/assessment.html", context)
+
+
+# The community readiness model: "conduct typically 6-10 key-respondent interviews". Fewer are
+# accepted (a small community may not have more) but the result says it may not hold.
+TYPICAL_INTERVIEWS = 6
 
 
 @require_http_methods(["GET", "POST"])

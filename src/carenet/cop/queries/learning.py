@@ -83,7 +83,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     code = (code or "").strip()
     if not 16 <= len(code) <= 40:
         return None
-    return Certificate.objects.filter(code=code).first()
+    return Certificate.objects.filter(code=code).select_related("participant__training").first()
 
 
 def curricula() -> QuerySet[Curriculum]:

@@ -224,7 +224,7 @@ def test_recording_consent_through_the_form_from_a_draft(world: World) -> None:
             "purpose": "share_referral",
             "given_by": "guardian",
             "method": "written",
-            "organisations": [world.people.org_b.pk],
+            "organisations": [str(world.people.org_b.uuid)],
             "shared_fields": ["phone"],
             "referral": str(referral.uuid),
         },
@@ -241,10 +241,12 @@ def test_the_consent_form_refuses_unknown_organisations(world: World) -> None:
             "purpose": "share_referral",
             "given_by": "person",
             "method": "verbal",
-            "other_organisations": "BETA, NOPE",
+            "organisations": ["00000000-0000-4000-8000-000000000000"],
         },
     )
-    assert response.status_code == 200 and "NOPE" in response.content.decode()
+    assert response.status_code == 200 and "is not one of the available choices" in (
+        response.content.decode()
+    )
     assert not client.consents.exists()
 
 
