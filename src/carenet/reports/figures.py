@@ -255,16 +255,32 @@ def _cop(user: Any, month: datetime.date) -> list[Figure]:
 
 
 def _outcomes(user: Any, month: datetime.date, area: AdminArea | None) -> list[Figure]:
-    """The outcomes app's figures for the month, once it has a `pack_figures` query."""
+    """The outcomes app's month (people served, sessions, completion, improvement), already
+    suppressed by its dashboard query; nothing when the reader may not see it."""
     try:
-        from carenet.outcomes import queries as outcomes  # type: ignore[attr-defined]
-    except ImportError:
+        from carenet.outcomes import queries as outcomes
+    except ImportError:  # pragma: no cover - an installation without the outcomes app
         return []
-    read = getattr(outcomes, "pack_figures", None)
-    if read is None:
+    from carenet.core import permissions
+
+    if not permissions.can_somewhere(user, "outcomes.dashboard"):
+        return []
+    filters = outcomes.Filters(
+        since=month, until=_month_end(month), area_path=area.path if area else ""
+    )
+    total = outcomes.dashboard(user, filters).total
+    if not total.get("headcount") and not total.get("participants") and not total.get("outcomes"):
         return []
     return [
-        Figure(key, label, suppress(value)) for key, label, value in read(user, month, area=area)
+        Figure("people", _("People served (delivery records)"), total.get("people")),
+        Figure("sessions", _("Sessions delivered"), total.get("sessions"), people=False),
+        Figure("completion", _("Completed the programme, %"), total.get("completion"), False),
+        Figure(
+            "improved_pct",
+            _("Reliably improved (%(instrument)s), %%") % {"instrument": filters.instrument},
+            total.get("improved_pct"),
+            people=False,
+        ),
     ]
 
 

@@ -147,3 +147,26 @@ def test_trends_give_every_month_suppressed(
     assert rows[-1]["reached"] == 0
     kyiv = figures.trends(people.coordinator, MONTH, 1, area=areas["kyiv_obl"])
     assert kyiv[0]["reached"] == 23
+
+
+def test_the_outcomes_of_the_month_join_the_pack(
+    people: People, month_rows: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carenet.outcomes import queries as outcomes
+
+    seen = {}
+
+    def dashboard(user: Any, f: Any) -> Any:
+        seen["filters"] = f
+        total = {"people": None, "participants": 3, "headcount": 0, "outcomes": 3}
+        return outcomes.Dashboard("PHQ-9", {**total, "sessions": 12, "completion": 50.0})
+
+    monkeypatch.setattr(outcomes, "dashboard", dashboard)
+    data = pack.build_file(people.coordinator, MONTH, "xlsx")
+    assert (seen["filters"].since, seen["filters"].until) == (MONTH, datetime.date(2026, 3, 31))
+    rows = {
+        r[0].value: r[1] for r in openpyxl.load_workbook(io.BytesIO(data))["Summary"].iter_rows()
+    }
+    served = rows["People served (delivery records)"]
+    assert served.value is None and served.comment is not None  # suppressed: blank with a note
+    assert rows["Sessions delivered"].value == 12
