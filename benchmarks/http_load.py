@@ -62,6 +62,7 @@ os.environ.setdefault("CARENET_REQUIRE_2FA", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
 
 GOAL_P95_MS = 150.0
+TIMEOUT = 120  # seconds a client waits for one answer
 MIX = {"search": 0.60, "gaps": 0.15, "inbox": 0.15, "outcomes": 0.10}
 GAP_PAGES = [  # what a coordinator opens: oblasts most, hromadas and gminas too
     {},
@@ -186,7 +187,7 @@ def outcome_dashboard() -> str | None:
     return None
 
 
-def workload(total: int, rng: random.Random) -> tuple[list[Request], list[str]]:
+def workload(total: int, rng: random.Random, kinds: set[str]) -> tuple[list[Request], list[str]]:
     notes = []
     coordinator = session_cookie("coordinator@carenet.demo")
     practitioners = [
@@ -204,9 +205,9 @@ def workload(total: int, rng: random.Random) -> tuple[list[Request], list[str]]:
         notes.append("outcome dashboard: none yet (no outcomes:dashboard URL); its 10 % is spread")
     else:
         pools["outcomes"] = [(dashboard, coordinator)]
-    weights = {kind: MIX[kind] for kind in pools}
-    kinds = rng.choices(list(weights), weights=list(weights.values()), k=total)
-    return [Request(k, *rng.choice(pools[k])) for k in kinds], notes
+    weights = {kind: MIX[kind] for kind in pools if kind in kinds}
+    chosen = rng.choices(list(weights), weights=list(weights.values()), k=total)
+    return [Request(k, *rng.choice(pools[k])) for k in chosen], notes
 
 
 # --- gunicorn and the clients -----------------------------------------------------------------
@@ -276,8 +277,27 @@ def fetch(conn: http.client.HTTPConnection, request: Request) -> tuple[int, floa
     return response.status, (time.perf_counter() - started) * 1000
 
 
+def warm_up(port: int, requests: list[Request], workers: int) -> None:
+    """Every page of the mix once per worker, before the clock starts: each worker process
+    loads its code and fills its own caches (the first gap page of a worker takes seconds).
+    As many connections at once as there are workers, so that each worker gets a share."""
+    distinct = list({r.path: r for r in requests if r.kind != "search"}.values())
+    distinct += [r for r in requests if r.kind == "search"][:8]
+
+    def one(_index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        for request in distinct:
+            fetch(conn, request)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(workers * 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def run(
-    port: int, requests: list[Request], clients: int, max_seconds: float
+    port: int, requests: list[Request], clients: int, workers: int, max_seconds: float
 ) -> tuple[dict[str, list[float]], list[tuple[str, int]], float, int]:
     times: dict[str, list[float]] = defaultdict(list)
     errors: list[tuple[str, int]] = []
@@ -285,7 +305,7 @@ def run(
     deadline = time.monotonic() + max_seconds
 
     def client(index: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         mine: list[tuple[Request, int, float]] = []
         for request in requests[index::clients]:
             if time.monotonic() > deadline:
@@ -303,10 +323,7 @@ def run(
                 else:
                     errors.append((request.path, status))
 
-    warm = {(r.kind, r.path): r for r in requests[: clients * 8]}.values()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for request in warm:  # every worker loads its code and caches once
-        fetch(conn, request)
+    warm_up(port, requests, workers)
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
     for t in threads:
@@ -339,20 +356,31 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--kinds",
+        default=",".join(MIX),
+        help="only these parts of the mix, e.g. `search` to compare changes to the search page",
+    )
     parser.add_argument("--build-only", action="store_true", help="build the demo and stop")
     args = parser.parse_args()
     if not has_national_demo():
         build()
     if args.build_only:
         return 0
-    requests, notes = workload(args.requests, random.Random(args.seed))
+    requests, notes = workload(args.requests, random.Random(args.seed), set(args.kinds.split(",")))
     connection.close()
     proc, port = start_gunicorn(args.workers)
     try:
-        times, errors, rate, done = run(port, requests, args.clients, args.max_seconds)
+        times, errors, rate, done = run(
+            port, requests, args.clients, args.workers, args.max_seconds
+        )
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy with a long page
+            proc.kill()
+            proc.wait(timeout=30)
     every = [ms for values in times.values() for ms in values]
     print(
         f"gunicorn {args.workers} sync workers, CARENET_ENV=production, loopback; "

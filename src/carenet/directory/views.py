@@ -17,7 +17,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carenet.core import permissions
-from carenet.directory import presentation, queries, services
+from carenet.directory import presentation, queries, reference, services
 from carenet.directory.forms import SearchForm, ServiceForm, SiteForm, resolve_place
 
 PAGE_SIZE = 20
@@ -38,7 +38,7 @@ def _search_query(params: Any) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     """The public search: works without JavaScript; htmx swaps in only the results."""
     form = SearchForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "matches": None}
+    context: dict[str, Any] = {"form": form, "matches": None, "terms": reference.version()}
     if form.is_bound and form.is_valid() and not form.is_empty() and not form.place_choices:
         page = form.cleaned_data.get("page") or 1
         found = queries.search_rows(

@@ -107,3 +107,18 @@ def test_the_api_documentation_opens_for_everyone(db: None) -> None:
     page = response.content.decode()
     assert "/services/api/openapi.json" in page
     assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn." not in page
+
+
+def test_kept_filters_show_each_visitors_own_choice_and_language(listing: dict) -> None:
+    client = client_for(None)
+    chosen = client.get("/services/", {"layer": "3"}).content.decode()
+    assert re.search(r'<option value="3" selected>', chosen)
+    other = client.get("/services/", {"layer": "2"}).content.decode()
+    assert re.search(r'<option value="2" selected>', other)
+    assert not re.search(r'<option value="3" selected>', other)
+    assert '<details class="filters" open>' in other
+    client.cookies["django_language"] = "uk"
+    ukrainian = client.get("/services/", {"layer": "3"}).content.decode()
+    assert "Рівень підтримки" in ukrainian and "Level of support" not in ukrainian
+    wrong = client.get("/services/", {"layer": "3", "age": "300"}).content.decode()
+    assert 'class="field invalid"' in wrong  # an error is shown, not a kept fragment
