@@ -287,7 +287,10 @@ def warm_up(port: int, requests: list[Request], workers: int) -> None:
     def one(_index: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         for request in distinct:
-            fetch(conn, request)
+            try:
+                fetch(conn, request)
+            except (OSError, http.client.HTTPException):  # a cold page queued too long
+                conn.close()
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(workers * 2)]
     for t in threads:
