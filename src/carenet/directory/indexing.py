@@ -56,7 +56,10 @@ def reindex_all() -> int:
 def _build(service_ids: list[int]) -> list[SearchEntry]:
     services = list(
         Service.objects.filter(
-            pk__in=service_ids, status=ServiceStatus.ACTIVE, organisation__is_active=True
+            pk__in=service_ids,
+            status=ServiceStatus.ACTIVE,
+            needs_review=False,
+            organisation__is_active=True,
         ).select_related("organisation", "layer")
     )
     if not services:
@@ -66,7 +69,10 @@ def _build(service_ids: list[int]) -> list[SearchEntry]:
     links: dict[int, list[ServiceAtLocation]] = defaultdict(list)
     for link in (
         ServiceAtLocation.objects.filter(
-            service_id__in=ids, site__confidential=False, site__is_active=True
+            service_id__in=ids,
+            site__confidential=False,
+            site__is_active=True,
+            site__needs_review=False,
         )
         .select_related("site__area")
         .defer("site__area__boundary")

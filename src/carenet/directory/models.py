@@ -85,6 +85,10 @@ class Site(TimeStampedModel):
         help_text=_("Never published: not in search, maps, exports or the HSDS API."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # an import could not use everything (a coordinate out of range, an area outside the
+    # gazetteer…): not public until a person checks it and clears the flag
+    needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
+    review_note = models.TextField(_("what the import could not use"), blank=True)
 
     class Meta:
         ordering = ["name_en"]
@@ -212,6 +216,10 @@ class Service(TimeStampedModel):
     # HSDS 3.0 fields of an imported service that CareNet does not use (alternate_name,
     # accreditations, alert…): {hsds field: value}, written back on export unchanged
     hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
+    # an import could not use everything (a location or service area outside the
+    # gazetteer…): not public until a person checks it and clears the flag
+    needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
+    review_note = models.TextField(_("what the import could not use"), blank=True)
     sites: models.ManyToManyField[Site, ServiceAtLocation] = models.ManyToManyField(
         Site, through="ServiceAtLocation", related_name="services"
     )

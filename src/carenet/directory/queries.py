@@ -472,16 +472,19 @@ def _as_uuid(value: Any) -> uuid_lib.UUID:
 
 
 def public_sites() -> QuerySet[Site]:
-    return Site.objects.filter(confidential=False, is_active=True, organisation__is_active=True)
+    return Site.objects.filter(
+        confidential=False, is_active=True, needs_review=False, organisation__is_active=True
+    )
 
 
 def public_services() -> QuerySet[Service]:
-    """Services a member of the public may see: not inactive, of an active organisation,
-    delivered at a public site or over a service area."""
+    """Services a member of the public may see: not inactive, not waiting for review after an
+    import, of an active organisation, delivered at a public site or over a service area."""
     listed = Q(at_locations__site__in=public_sites()) | Q(areas__isnull=False)
     ids = Service.objects.filter(listed).values("pk")
     return Service.objects.filter(
         pk__in=ids,
+        needs_review=False,
         organisation__is_active=True,
         status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED],
     )

@@ -129,6 +129,9 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # what the import could not use (kept as drafts for review when not strict)
+    problems: list[RowError] = field(default_factory=list)
+    review: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -174,6 +177,8 @@ def flatten(doc: Any) -> Tables:
         doc = {"services": doc["contents"]}
     elif isinstance(doc, dict) and "status" in doc and "name" in doc:
         doc = {"services": [doc]}
+    elif isinstance(doc, dict) and "id" in doc and "name" in doc:
+        doc = {"organizations": [doc]}  # one organization, its services nested in it
     if not isinstance(doc, dict):
         raise ImportFailed([RowError("file", 0, "", "not an HSDS JSON document")])
     for key, table in (
@@ -313,11 +318,17 @@ def read_file(name: str, data: bytes) -> Tables:
 
 
 @transaction.atomic
-def import_tables(tables: Tables, *, actor: Any = None) -> ImportReport:
-    """Check every row, then write (see `loader.Loader`); raises ImportFailed."""
+def import_tables(
+    tables: Tables, *, actor: Any = None, strict: bool = True, country: str = "UA"
+) -> ImportReport:
+    """Check every row, then write (see `loader.Loader`); raises ImportFailed.
+
+    `strict=False` keeps what cannot be placed in Ukraine or Poland (a US address, a UPRN, a
+    GeoJSON extent, a latitude out of range) as drafts for review instead of refusing the file;
+    organisations with no UA/PL country are created under `country`."""
     from carenet.directory.hsds.loader import Loader
 
-    return Loader(tables, actor=actor).run()
+    return Loader(tables, actor=actor, strict=strict, country=country).run()
 
 
 def iter_ids(rows: Iterable[dict[str, Any]]) -> list[str]:

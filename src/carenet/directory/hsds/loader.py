@@ -137,6 +137,10 @@ class RowProblem(ValueError):
         self.field = field
 
 
+class Unplaced(RowProblem):
+    """A record that cannot be placed in Ukraine or Poland (not strict: kept for review)."""
+
+
 @dataclass
 class Plan:
     obj: Any  # a Site or a Service, unsaved or changed
@@ -190,10 +194,18 @@ def _float(value: Any, name: str, low: float, high: float) -> float | None:
 class Loader:
     """One import: `run()` returns a report or raises ImportFailed with every row error."""
 
-    def __init__(self, tables: Tables, *, actor: Any = None) -> None:
+    def __init__(
+        self, tables: Tables, *, actor: Any = None, strict: bool = True, country: str = "UA"
+    ) -> None:
         self.t = tables
         self.actor = actor
+        self.strict = strict
+        self.country = country
         self.errors: list[RowError] = []
+        # not strict: what could not be placed, by service or location id, for the review note
+        self.notes: dict[str, list[str]] = defaultdict(list)
+        self.unplaced_orgs: set[str] = set()
+        self.unplaced_sites: dict[str, str] = {}
         self._row_cache: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.report = ImportReport()
         self.by_parent: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -240,6 +252,16 @@ class Loader:
                             str(row.get("id", "")),
                         )
                     )
+
+    def _placement(self, table: str, n: int, row: dict[str, Any], exc: RowProblem) -> str:
+        """A record that cannot be placed in Ukraine or Poland: an error when strict, else a
+        reported problem and a note on the record kept for review."""
+        error = RowError(table, n, exc.field, str(exc), str(row.get("id", "")))
+        if self.strict:
+            self.errors.append(error)
+        else:
+            self.report.problems.append(error)
+        return f"{table} {row.get('name') or row.get('id', '')}: {exc.field}: {exc}"
 
     def run(self) -> ImportReport:
         terms = self._terms()
@@ -341,10 +363,15 @@ class Loader:
         extras = self._extras(oid, ORG_EXTRA_TYPES)
         country = extras.get("country") or self._country_of(oid)
         if not country:
-            raise RowProblem(
+            problem = RowProblem(
                 "country",
                 "unknown: give a carenet:country attribute or an address with country UA or PL",
             )
+            if self.strict:
+                raise problem
+            self._placement("organization", 0, row, problem)
+            self.unplaced_orgs.add(oid)
+            country = self.country
         base = (
             str(row.get("alternate_name") or "").strip()
             or "".join(w[0] for w in name.split() if w[:1].isalpha()).upper()
@@ -400,9 +427,13 @@ class Loader:
         plans: dict[str, Plan] = {}
         for n, row in rows:
             try:
-                plan = self._site(row, existing, org_of_location)
+                plan = self._site(row, existing, org_of_location, n)
                 plan.obj.full_clean(exclude=["organisation"], validate_unique=False)
                 plans[str(plan.obj.uuid)] = plan
+            except Unplaced as exc:
+                self.unplaced_sites[str(row.get("id", ""))] = self._placement(
+                    "location", n, row, exc
+                )
             except (RowProblem, ValidationError) as exc:
                 self._problem("location", n, row, exc)
         return plans
@@ -418,15 +449,26 @@ class Loader:
         }
 
     def _site(
-        self, row: dict[str, Any], existing: dict[str, Site], org_of_location: dict[str, str]
+        self,
+        row: dict[str, Any],
+        existing: dict[str, Site],
+        org_of_location: dict[str, str],
+        n: int = 0,
     ) -> Plan:
         sid = _uuid(row.get("id"))
         oid = self._org_uuid(row.get("organization_id") or org_of_location.get(sid) or "")
         site = existing.get(sid)
         if site is not None and str(site.organisation.uuid) != oid:
             raise RowProblem("organization_id", "this location belongs to another organisation")
-        lat = _float(row.get("latitude"), "latitude", -90, 90)
-        lon = _float(row.get("longitude"), "longitude", -180, 180)
+        notes = []
+        try:
+            lat = _float(row.get("latitude"), "latitude", -90, 90)
+            lon = _float(row.get("longitude"), "longitude", -180, 180)
+        except RowProblem as exc:
+            if self.strict:
+                raise
+            notes.append(self._placement("location", n, row, exc))
+            lat = lon = None
         extras = self._extras(sid, SITE_EXTRA_TYPES)
         address = (self.by_parent[("address", sid)] or [{}])[0]
         data = {
@@ -451,19 +493,23 @@ class Loader:
         obj = site or Site(uuid=uuid_lib.UUID(sid))
         for name, value in data.items():
             setattr(obj, name, value)
+        if oid in self.unplaced_orgs:
+            notes.append(f"organization {oid}: no country UA or PL")
+        if notes:
+            obj.needs_review, obj.review_note = True, "\n".join(notes)
         return Plan(obj=obj, org_uuid=oid, new=site is None)
 
     def _area(self, row: dict[str, Any], lat: float | None, lon: float | None) -> Any:
         code = str(row.get("external_identifier", "")).strip().upper()
         if code and row.get("external_identifier_type", "ocha_pcode") == "ocha_pcode":
             if code not in self.areas:
-                raise RowProblem("external_identifier", f"unknown P-code {code}")
+                raise Unplaced("external_identifier", f"unknown P-code {code}")
             return self.areas[code]
         if lat is not None and lon is not None:
             near = areas_near(lat, lon, 30, level=3)
             if near:
                 return near[0][0]
-        raise RowProblem("external_identifier", "no P-code, and no known area at the coordinates")
+        raise Unplaced("external_identifier", "no P-code, and no known area at the coordinates")
 
     # --- services ----------------------------------------------------------------------------
 
@@ -478,14 +524,14 @@ class Loader:
         plans: dict[str, Plan] = {}
         for n, row in rows:
             try:
-                plan = self._service(row, existing)
+                plan = self._service(row, existing, n)
                 plan.obj.full_clean(exclude=["organisation", "sites"], validate_unique=False)
                 plans[str(plan.obj.uuid)] = plan
             except (RowProblem, ValidationError) as exc:
                 self._problem("service", n, row, exc)
         return plans
 
-    def _service(self, row: dict[str, Any], existing: dict[str, Service]) -> Plan:
+    def _service(self, row: dict[str, Any], existing: dict[str, Service], n: int = 0) -> Plan:
         sid = _uuid(row.get("id"))
         oid = self._org_uuid(row.get("organization_id"))
         service = existing.get(sid)
@@ -509,9 +555,21 @@ class Loader:
                 m2m[target].append(term)
         for lang in self.by_parent[("language", sid)]:
             term = self.language_terms.get(str(lang.get("code", "")).lower())
-            if term is not None and term not in m2m["languages"]:
+            if term is None:
+                self.report.problems.append(
+                    RowError(
+                        "language",
+                        0,
+                        "code",
+                        f"{lang.get('code') or lang.get('name')}: not in CareNet's language list",
+                        str(lang.get("id", "")),
+                    )
+                )
+            elif term not in m2m["languages"]:
                 m2m["languages"].append(term)
-        areas = self._service_areas(sid)
+        areas = self._service_areas(sid, row, n)
+        if oid in self.unplaced_orgs:
+            self.notes[sid].append(f"organization {oid}: no country UA or PL")
         return Plan(obj=obj, org_uuid=oid, new=service is None, extra={"m2m": m2m, "areas": areas})
 
     def _service_data(
@@ -578,18 +636,36 @@ class Loader:
             if not days or not opens or not closes:
                 continue
             if not set(days) <= _DAYS:
-                raise RowProblem("byday", "days must be MO, TU, WE, TH, FR, SA or SU")
+                problem = RowProblem("byday", "days must be MO, TU, WE, TH, FR, SA or SU")
+                if self.strict:
+                    raise problem
+                self.report.problems.append(
+                    RowError("schedule", 0, "byday", str(problem), str(row.get("id", "")))
+                )
+                self.notes[sid].append(f"schedule {row.get('id', '')}: byday: {problem}")
+                continue
             entries += [{"day": d, "opens": opens, "closes": closes} for d in days]
         return entries
 
-    def _service_areas(self, sid: str) -> list[tuple[str, Any]]:
+    def _service_areas(
+        self, sid: str, service: dict[str, Any] | None = None, n: int = 0
+    ) -> list[tuple[str, Any]]:
         rows = self.by_parent[("service_area", sid)]
         found = areas_by_pcodes(str(r.get("extent") or "") for r in rows)
         result = []
         for row in rows:
             code = str(row.get("extent") or "").strip().upper()
             if code not in found:
-                raise RowProblem("service_area", f"unknown P-code {code or '(empty)'}")
+                kind = str(row.get("extent_type") or "").strip()
+                problem = RowProblem(
+                    "service_area",
+                    f"unknown P-code {code[:40] or '(empty)'}"
+                    + (f" (extent_type {kind[:20]})" if kind else ""),
+                )
+                if self.strict:
+                    raise problem
+                self.notes[sid].append(self._placement("service", n, service or {}, problem))
+                continue
             result.append((_uuid(row.get("id"), "service_area.id"), found[code]))
         return result
 
@@ -613,6 +689,11 @@ class Loader:
                 loc = _uuid(row.get("location_id"), "location_id")
                 if sid not in self.services:
                     raise RowProblem("service_id", "unknown service")
+                if loc in self.unplaced_sites:
+                    self.notes[sid].append(self.unplaced_sites[loc])
+                    continue
+                if loc in self.sites and self.sites[loc].obj.needs_review:
+                    self.notes[sid].append(f"location {loc}: needs review")
                 if loc not in self.sites and loc not in known_sites:
                     raise RowProblem("location_id", "unknown location")
                 if loc in self.sites and self.sites[loc].org_uuid != self.services[sid].org_uuid:
@@ -636,6 +717,8 @@ class Loader:
             plan.obj.organisation = orgs[plan.org_uuid]  # type: ignore[attr-defined]
             plan.obj.save()
             (self.report.created if plan.new else self.report.updated)["location"] += 1
+            if plan.obj.needs_review:
+                self.report.review["location"] += 1
         sites = {
             str(s.uuid): s.pk
             for s in Site.objects.filter(uuid__in=[loc for _l, _s, loc, _d in self.links])
@@ -666,6 +749,10 @@ class Loader:
     def _write_service(self, plan: Plan, orgs: dict[str, Organisation]) -> None:
         service = plan.obj
         service.organisation = orgs[plan.org_uuid]  # type: ignore[attr-defined]
+        notes = self.notes.get(str(service.uuid))
+        if notes:
+            service.needs_review, service.review_note = True, "\n".join(dict.fromkeys(notes))
+            self.report.review["service"] += 1
         service.save()
         for name in ("activities", "interventions", "target_groups", "languages", "delivery_modes"):
             getattr(service, name).set(plan.extra["m2m"].get(name, []))

@@ -368,14 +368,75 @@ def test_translations_and_hsds_fields_carenet_does_not_use_survive_a_round_trip(
 def test_the_import_command_lists_every_field_it_does_not_keep(
     people: People, tmp_path: Any
 ) -> None:
-    from django.core.management import CommandError, call_command
+    from django.core.management import call_command
 
     out = io.StringIO()
-    with pytest.raises(CommandError):  # the organisation has no UA/PL country to place it
-        call_command("hsds_import", str(OFFICIAL / "service_full.json"), stdout=out)
+    call_command("hsds_import", str(OFFICIAL / "service_full.json"), stdout=out)
     report = out.getvalue()
     assert "not kept: funding: (the whole table)" in report
     assert "not kept: metadata: (the whole table)" in report
     assert "phone: contact_id, description, extension, type" in report
     assert "schedule: attending_type, bymonthday" in report
     assert "address: address_2, address_type, attention, region, state_province" in report
+
+
+def _import(name: str, *args: str) -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("hsds_import", str(OFFICIAL / name), *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "service_name"),
+    [("service_full.json", None), ("organization_full.json", "name")],
+)
+def test_official_examples_from_abroad_import_as_drafts_for_review(
+    listing: dict, located_areas: dict, name: str, service_name: str | None
+) -> None:
+    doc = json.loads((OFFICIAL / name).read_text())
+    service_id = doc["id"] if name == "service_full.json" else doc["services"][0]["id"]
+    before = Organisation.objects.count()
+    report = _import(name)  # no CommandError: exit code 0
+    service = Service.objects.get(uuid=service_id)
+    assert service.needs_review and service.review_note
+    assert Organisation.objects.count() == before + 1
+    assert "not used: organization" in report and "country" in report
+    assert "latitude" in report or "external_identifier" in report
+    assert "service_area" in report
+    assert "kept as drafts for review" in report
+    assert "not kept: funding" in report or "not kept: organization" in report
+    # not public: neither on the search page nor in the HSDS API
+    client = client_for(None)
+    assert client.get(f"/hsds/services/{service_id}").status_code == 404
+    listed = client.get("/hsds/services", {"per_page": 100}).json()
+    assert service_id not in {s["id"] for s in listed["contents"]}
+    assert str(service_id) not in json.dumps(hsds_exchange.export_json())
+    page = client.get("/services/", {"q": service.name_en}).content.decode()
+    assert str(service.uuid) not in page
+    assert not SearchEntry.objects.filter(service=service).exists()
+    # a person places it and clears the flag: then it is public
+    assert not Site.objects.filter(organisation=service.organisation).exists()  # no P-code
+    ServiceArea.objects.create(service=service, area=located_areas["lviv_obl"])
+    Service.objects.filter(pk=service.pk).update(needs_review=False)
+    assert client.get(f"/hsds/services/{service_id}").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["service_full.json", "organization_full.json"])
+def test_strict_refuses_an_official_example_from_abroad(listing: dict, name: str) -> None:
+    from django.core.management import CommandError
+
+    orgs, services = Organisation.objects.count(), Service.objects.count()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        _import(name, "--strict")
+    assert (Organisation.objects.count(), Service.objects.count()) == (orgs, services)
+
+
+def test_strict_import_tables_refuses_what_it_cannot_place(listing: dict) -> None:
+    tables = hsds_exchange.read_json((OFFICIAL / "service_full.json").read_bytes())
+    with pytest.raises(ImportFailed) as failure:
+        hsds_exchange.import_tables(tables, strict=True)
+    fields = {e.field for e in failure.value.errors}
+    assert "country" in fields
+    assert Service.objects.filter(needs_review=True).count() == 0

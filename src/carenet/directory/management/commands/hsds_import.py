@@ -16,20 +16,47 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Refuse the file on any problem: a record that cannot be placed in Ukraine or "
+            "Poland, a field or table CareNet does not keep. By default such records are kept "
+            "as drafts for review (not public) and every unused field is reported.",
+        )
+        parser.add_argument(
+            "--country",
+            choices=["UA", "PL"],
+            default="UA",
+            help="Country for new organisations with no UA or PL address (default UA).",
+        )
 
-    def handle(self, *args: Any, path: Path, **options: Any) -> None:
+    def handle(
+        self, *args: Any, path: Path, strict: bool = False, country: str = "UA", **options: Any
+    ) -> None:
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
             tables = hsds_exchange.read_file(path.name, path.read_bytes())
-            for table, names in unused_fields(tables).items():
+            unused = unused_fields(tables)
+            for table, names in unused.items():
                 self.stdout.write(f"not kept: {table}: {', '.join(names)}")
-            report = hsds_exchange.import_tables(tables)
+            if strict and unused:
+                raise CommandError(
+                    f"Nothing was imported (--strict): {len(unused)} table(s) have fields "
+                    "CareNet does not keep (listed above)."
+                )
+            report = hsds_exchange.import_tables(tables, strict=strict, country=country)
         except hsds_exchange.ImportFailed as exc:
             for error in exc.errors[:200]:
                 self.stderr.write(str(error))
             raise CommandError(f"Nothing was imported: {len(exc.errors)} error(s).") from exc
-        for kind, counts in (("created", report.created), ("updated", report.updated)):
+        for problem in report.problems:
+            self.stdout.write(f"not used: {problem}")
+        for kind, counts in (
+            ("created", report.created),
+            ("updated", report.updated),
+            ("kept as drafts for review", report.review),
+        ):
             for table, n in sorted(counts.items()):
                 self.stdout.write(f"{table}: {n} {kind}")
         if not any(report.created.values()) and not any(report.updated.values()):
