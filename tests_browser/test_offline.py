@@ -4,6 +4,7 @@ save twice; a checklist changed meanwhile comes back as a conflict, not an overw
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -140,3 +141,106 @@ def test_a_checklist_changed_meanwhile_comes_back_as_a_conflict(
     assert "changed by someone else" in page.inner_text(".offline-problems")
     screenshot(page, "offline-checklist-conflict")
     assert _done(space) == [items[0].code]
+
+
+@pytest.fixture
+def cycle(transactional_db: None, settings: Any) -> dict[str, Any]:
+    """An SH+ cycle of one support space with two participants, made through the services."""
+    from carenet.accounts import services as account_services
+    from carenet.directory import services as directory_services
+    from carenet.outcomes import services as outcome_services
+    from carenet.outcomes.loaders import load_instruments
+    from carenet.outcomes.models import DeliveryKind
+    from carenet.referrals import services as referral_services
+    from carenet.taxonomy import queries as taxonomy
+    from carenet.taxonomy.loaders import load_all
+
+    settings.CARENET_REQUIRE_2FA = False
+    load_all()
+    load_instruments()
+    ua = BoundarySet.objects.create(country="UA", version="browser-test")
+    irpin = AdminArea.objects.create(
+        pcode="UA3208015",
+        level=3,
+        path="UA3208015/",
+        country="UA",
+        boundary_set=ua,
+        name_en="Irpinska",
+    )
+    org = account_services.organisation_create(
+        actor=None, name="Alpha Support Space", acronym="ALPHA", kind="nngo", country="UA"
+    )
+    user = User.objects.create_user("field@test.org", PASSWORD)
+    account_services.membership_set(actor=None, user=user, organisation=org, role=Role.PRACTITIONER)
+    site = directory_services.site_create(
+        actor=None,
+        organisation=org,
+        data={"name_en": "Irpin support space", "kind": "support_space", "area": irpin},
+    )
+    delivery = outcome_services.delivery_create(
+        actor=user,
+        organisation=org,
+        site=site,
+        intervention=taxonomy.term("intervention", "shplus"),
+        kind=DeliveryKind.GROUP,
+        started_on=datetime.date(2026, 11, 2),
+        planned_sessions=5,
+    )
+    participants = [
+        outcome_services.participant_add(
+            actor=user,
+            delivery=delivery,
+            client=referral_services.client_register(
+                actor=user,
+                organisation=org,
+                details=referral_services.ClientDetails(age_band="18-59", sex="female"),
+            ),
+        )
+        for _ in range(2)
+    ]
+    return {"delivery": delivery, "participants": participants}
+
+
+def test_attendance_and_a_who5_recorded_offline_arrive_once(
+    page: Any, cycle: dict[str, Any]
+) -> None:
+    from carenet.outcomes import queries as outcome_queries
+    from carenet.outcomes.models import Administration
+
+    delivery, (first, second) = cycle["delivery"], cycle["participants"]
+    sign_in(page, "field@test.org", PASSWORD)
+    attendance = f"{page.base}/outcomes/deliveries/{delivery.uuid}/sessions/1/"
+    who5 = f"{page.base}/outcomes/participants/{first.uuid}/questionnaires/WHO-5/"
+    page.goto(attendance)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.goto(who5)  # both pages opened once while online
+    page.context.set_offline(True)
+
+    page.goto(attendance)  # served from the phone
+    page.fill("input[name=held_on]", "2026-11-02")
+    page.check(f"input[name=present][value='{first.uuid}']")
+    page.check(f"input[name=present][value='{second.uuid}']")
+    page.click("form[data-offline] button[type=submit]")
+    page.wait_for_selector(".offline-kept")
+
+    page.goto(who5)
+    page.select_option("select[name=timepoint]", "baseline")
+    page.fill("input[name=taken_on]", "2026-11-02")
+    for n in range(1, 6):
+        page.check(f"input[name=item_{n}][value='3']")
+    page.click("form[data-offline] button[type=submit]")
+    page.wait_for_selector(".offline-kept")
+    page.reload()  # still offline: both entries wait on the phone
+    expect(page.locator(".offline-count")).to_contain_text("waiting to send: 2")
+    screenshot(page, "offline-outcomes-waiting")
+    assert not Administration.objects.exists()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator(".offline-count")).to_have_text("")
+    expect(page.locator(".offline-state")).to_contain_text("All entries were sent")
+    assert outcome_queries.present_at(delivery, 1) == {first.pk, second.pk}
+    administration = Administration.objects.get()
+    assert (administration.participant_id, administration.total) == (first.pk, 15)
+    assert SyncReceipt.objects.count() == 2

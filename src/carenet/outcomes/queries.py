@@ -71,6 +71,21 @@ def participant_for_user(user: Viewer, uuid: Any, action: str = "outcomes.view")
     return found
 
 
+def administration_for_user(user: Viewer, uuid: Any) -> Administration:
+    """One questionnaire given, or 404, by the same rule as its participant."""
+    qs = permissions.filter_for(user, "outcomes.record", Administration.objects.all())
+    found = (
+        qs.select_related("participant__delivery", "participant__organisation", "instrument")
+        .filter(uuid=_as_uuid(uuid))
+        .first()
+    )
+    if found is None or not permissions.acts_for(
+        user, "outcomes.record", found.participant.organisation
+    ):
+        raise Http404
+    return found
+
+
 def flag_for_user(user: Viewer, uuid: Any) -> SafetyFlag:
     qs = permissions.filter_for(user, "outcomes.record", SafetyFlag.objects.all())
     found = qs.select_related("organisation").filter(uuid=_as_uuid(uuid)).first()

@@ -17,6 +17,7 @@ urlpatterns = [
         views.questionnaire,
         name="questionnaire",
     ),
+    path("administrations/<uuid:uuid>/", views.administration, name="administration"),
     path("flags/<uuid:uuid>/clear/", views.flag_clear, name="flag_clear"),
     path("flags/<uuid:uuid>/refer/", views.flag_refer, name="flag_refer"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carenet.accounts.models import User
-from carenet.core import audit, permissions
+from carenet.core import audit, permissions, versions
 from carenet.core.models import AuditAction
 from carenet.directory import queries as directory_queries
 from carenet.outcomes import exports, forms, queries, services
@@ -152,7 +152,9 @@ def attendance(request: HttpRequest, uuid: Any, number: int) -> HttpResponse:
     present = queries.present_at(delivery, number)
     initial = {"present": [str(p.uuid) for p in participants if p.pk in present]}
     form = forms.AttendanceForm(request.POST or None, participants=participants, initial=initial)
+    version = versions.version_of(sorted(initial["present"]))
     if request.method == "POST" and form.is_valid():
+        versions.check_version(request, version)  # sent late from a device: never overwrite
         chosen = set(form.cleaned_data["present"])
         try:
             services.session_record(
@@ -170,7 +172,7 @@ def attendance(request: HttpRequest, uuid: Any, number: int) -> HttpResponse:
     return render(
         request,
         "outcomes/attendance.html",
-        {"form": form, "delivery": delivery, "number": number},
+        {"form": form, "delivery": delivery, "number": number, "version": version},
     )
 
 
@@ -232,16 +234,26 @@ def questionnaire(request: HttpRequest, uuid: Any, code: str) -> HttpResponse:
             except ValidationError as exc:
                 _errors(form, exc)
             else:
-                return render(
-                    request,
-                    "outcomes/administration_saved.html",
-                    {"a": administration, "participant": participant, "instrument": instrument},
-                )
+                # Redirect after saving, so that a reload or an entry sent again from a
+                # device's offline queue never records the questionnaire twice.
+                return redirect("outcomes:administration", uuid=administration.uuid)
     return render(
         request,
         "outcomes/questionnaire.html",
         {"form": form, "participant": participant, "instrument": instrument},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def administration(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """What a questionnaire gave: its score and band, or which items are missing."""
+    found = queries.administration_for_user(request.user, uuid)
+    return render(
+        request,
+        "outcomes/administration_saved.html",
+        {"a": found, "participant": found.participant, "instrument": found.instrument},
     )
 
 

@@ -79,7 +79,10 @@ def test_a_practitioner_runs_a_cycle_through_the_forms(world: World) -> None:
     web.post(url, {"timepoint": "baseline", "taken_on": "2026-03-02", **answers})
     answers = {f"item_{n}": "4" for n in range(1, 6)}
     response = web.post(url, {"timepoint": "end", "taken_on": "2026-04-06", **answers})
-    assert b"20" in response.content
+    assert response.status_code == 302  # a reload of the result page records nothing again
+    result = web.get(response["Location"])
+    assert b"20" in result.content and Administration.objects.count() == 2
+    assert client_for(world.people.outsider).get(response["Location"]).status_code == 404
     page = web.get(reverse("outcomes:delivery", args=[delivery.uuid]))
     assert b"change-summary" in page.content
     assert page.context["summary"][0].improved == 1
@@ -305,3 +308,21 @@ def test_the_dashboard_and_delivery_page_queries_do_not_grow_with_rows(
     practitioner = client_for(world.people.practitioner)
     with django_assert_max_num_queries(30):  # type: ignore[operator]
         practitioner.get(reverse("outcomes:delivery", args=[delivery.uuid]))
+
+
+def test_attendance_sent_late_never_overwrites_a_newer_one(world: World) -> None:
+    delivery = world.cycle(2)
+    first, second = list(delivery.participants.all())
+    url = reverse("outcomes:attendance", args=[delivery.uuid, 1])
+    web = client_for(world.people.practitioner)
+    opened_on = web.get(url).context["version"]
+    web.post(url, {"held_on": "2026-03-02", "present": [str(first.uuid)], "_version": opened_on})
+    late = web.post(
+        url,
+        {"held_on": "2026-03-02", "present": [str(second.uuid)], "_version": opened_on},
+        HTTP_X_CARENET_OFFLINE="1",
+        HTTP_X_IDEMPOTENCY_KEY="0b5bd3c2-8f4e-4a43-9d1c-3c1f2b6f9e10",
+    )
+    assert late.status_code == 409
+    assert "changed by someone else" in late.json()["message"]
+    assert web.get(url).context["form"].initial["present"] == [str(first.uuid)]
