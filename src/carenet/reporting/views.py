@@ -526,6 +526,7 @@ def gaps_activities(request: HttpRequest) -> HttpResponse:
             "chart": gaps.activity_chart(rows),
             "query": _query(request, drop=("sort", "page")),
             "month_key": months.key(params["month"]),
+            "donor_choices": donors.donor_choices(),
         },
     )
 
