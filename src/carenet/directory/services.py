@@ -44,6 +44,7 @@ SITE_FIELDS = (
     "email",
     "confidential",
     "is_active",
+    "needs_review",
 )
 SERVICE_FIELDS = (
     "name_en",
@@ -71,6 +72,7 @@ SERVICE_FIELDS = (
     "schedule",
     "schedule_note",
     "last_verified",
+    "needs_review",
 )
 SERVICE_M2M = ("activities", "interventions", "target_groups", "languages", "delivery_modes")
 

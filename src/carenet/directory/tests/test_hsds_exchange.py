@@ -440,3 +440,26 @@ def test_strict_import_tables_refuses_what_it_cannot_place(listing: dict) -> Non
     fields = {e.field for e in failure.value.errors}
     assert "country" in fields
     assert Service.objects.filter(needs_review=True).count() == 0
+
+
+def test_an_administrator_sees_an_imported_draft_and_places_it(
+    listing: dict, located_areas: dict, people: People
+) -> None:
+    from carenet.directory import services
+
+    _import("service_full.json")
+    draft = Service.objects.get(needs_review=True)
+    url = f"/services/manage/{draft.uuid}/edit/"
+    page = client_for(people.superuser).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Imported for review" in body and "service_area" in body
+    assert client_for(people.org_admin).get(url).status_code in (403, 404)  # another org
+    services.service_update(
+        actor=people.superuser,
+        service=draft,
+        data={"needs_review": False},
+        areas=[located_areas["lviv_obl"]],
+    )
+    assert client_for(None).get(f"/hsds/services/{draft.uuid}").status_code == 200
+    assert SearchEntry.objects.filter(service=draft).exists()
