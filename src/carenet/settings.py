@@ -260,6 +260,11 @@ CONTENT_SECURITY_POLICY = {
 CARENET_AUDIT_RETENTION_DAYS = env.int("CARENET_AUDIT_RETENTION_DAYS", default=730)
 CARENET_MIN_CELL = env.int("CARENET_MIN_CELL", default=5)
 CARENET_STALE_AFTER_DAYS = env.int("CARENET_STALE_AFTER_DAYS", default=90)
+# spreadsheet imports: refused before parsing beyond these (see core/spreadsheets.py)
+CARENET_IMPORT_MAX_ROWS = env.int("CARENET_IMPORT_MAX_ROWS", default=500_000)
+CARENET_IMPORT_MAX_UNZIPPED_BYTES = env.int(
+    "CARENET_IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024
+)
 
 # --- languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
