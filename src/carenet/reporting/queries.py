@@ -410,10 +410,8 @@ def directory_presence(areas: list[AdminArea]) -> dict[tuple[int, int], int]:
     """Services listed in the directory per (area id, pyramid layer): at a site inside the
     area, or over a service area containing, inside or equal to it. Cached until the
     directory changes (the gap page reads it on every view)."""
-    try:
-        from carenet.directory import queries as directory
-    except ImportError:  # pragma: no cover - the directory ships with CareNet
-        return {}
+    from carenet.directory import queries as directory
+
     if not areas:
         return {}
     state = directory.public_services().aggregate(n=Count("id"), last=Max("updated_at"))
@@ -429,10 +427,8 @@ def directory_presence(areas: list[AdminArea]) -> dict[tuple[int, int], int]:
 
 
 def _directory_presence(areas: list[AdminArea]) -> dict[tuple[int, int], int]:
-    try:
-        from carenet.directory import queries as directory
-    except ImportError:  # pragma: no cover - the directory is part of CareNet
-        return {}
+    from carenet.directory import queries as directory
+
     if not areas:
         return {}
     by_path = {a.path: a for a in areas}

@@ -116,16 +116,14 @@ def _editable_org(request: HttpRequest, org: str) -> Organisation:
 
 def _sites(request: HttpRequest, organisation: Organisation) -> list[tuple[str, str]]:
     """The organisation's sites in the directory, to link a row to (optional)."""
-    try:
-        from carenet.directory import queries as directory
-    except ImportError:  # pragma: no cover - the directory ships with CareNet
-        return []
-    sites = (
+    from carenet.directory import queries as directory
+
+    found = (
         directory.sites_for_user(_user(request), "directory.edit")
         .filter(organisation=organisation)
         .order_by("name_en")[:500]
     )
-    sites = list({s.uuid: s for s in sites}.values())
+    sites = list({s.uuid: s for s in found}.values())
     labels = [f"{s.name_en} ({s.area.pcode})" for s in sites]
     # two sites of one name in one area (an office and a clinic in one building, say) are
     # told apart by their address, else by the start of their id

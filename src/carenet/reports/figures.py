@@ -204,10 +204,8 @@ def _gaps(
 
 
 def _referrals(user: Any, month: datetime.date) -> list[Figure]:
-    try:
-        from carenet.referrals import metrics
-    except ImportError:  # pragma: no cover - referrals ship with CareNet
-        return []
+    from carenet.referrals import metrics
+
     if not metrics.may_see_metrics(user):
         return []
     try:
@@ -257,11 +255,8 @@ def _cop(user: Any, month: datetime.date) -> list[Figure]:
 def _outcomes(user: Any, month: datetime.date, area: AdminArea | None) -> list[Figure]:
     """The outcomes app's month (people served, sessions, completion, improvement), already
     suppressed by its dashboard query; nothing when the reader may not see it."""
-    try:
-        from carenet.outcomes import queries as outcomes
-    except ImportError:  # pragma: no cover - an installation without the outcomes app
-        return []
     from carenet.core import permissions
+    from carenet.outcomes import queries as outcomes
 
     if not permissions.can_somewhere(user, "outcomes.dashboard"):
         return []

@@ -100,7 +100,7 @@ def count(
     if unit == Unit.PEOPLE_REACHED:
         return _four_w(user, "reached_total", area, start, end)
     if unit == Unit.SESSIONS_DELIVERED:
-        return _four_w(user, "sessions", area, start, end) + _delivered(user, area, start, end)
+        return _four_w(user, "sessions", area, start, end)
     raise ValueError(f"unknown unit {unit!r}")
 
 
@@ -139,15 +139,3 @@ def _four_w(
     if area is not None:
         rows = rows.filter(area_id__in=_subtree(area))
     return int(rows.aggregate(n=Sum(field))["n"] or 0)
-
-
-def _delivered(user: Any, area: AdminArea | None, start: datetime.date, end: datetime.date) -> int:
-    """Sessions of the outcomes app's delivery records, when it has them."""
-    try:
-        from carenet.outcomes import queries as outcomes  # type: ignore[attr-defined]
-    except ImportError:
-        return 0
-    counter = getattr(outcomes, "sessions_delivered", None)
-    if counter is None:
-        return 0
-    return int(counter(user, area=area, start=start, end=end) or 0)

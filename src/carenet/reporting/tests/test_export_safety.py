@@ -20,6 +20,7 @@ from carenet.reporting.tests.conftest import MONTH, good_row, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def _code_lists(codes: dict[str, str]) -> None:
     """The real activity codes and target groups."""
