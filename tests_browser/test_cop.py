@@ -4,9 +4,12 @@ records attendance; the practitioner then finds it on their own page. Phone-size
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from carenet.accounts import services as account_services
@@ -60,14 +63,26 @@ def test_a_facilitator_runs_a_supervision_meeting_the_practitioner_sees_it(
     assert axe_violations(page) == []
     _fits_phone(page)
 
+    cop_url = page.url
     page.locator("nav.cop-nav").get_by_role("link", name="Members").click()
+    members_url = page.url
     page.get_by_label("E-mail address of the person").fill("practitioner@rpc.org")
-    page.get_by_label("Profession").select_option(label="Social worker")
-    page.get_by_role("button", name="Add").click()
-    page.get_by_text("The member was added").wait_for()
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_text("An invitation was e-mailed").wait_for()
+    # the practitioner accepts the e-mailed invitation
+    link = re.search(r"https?://\S+/invitations?/\S+", mail.outbox[-1].body)
+    assert link is not None, mail.outbox[-1].body
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "practitioner@rpc.org", PASSWORD)
+    page.goto(page.base + urlsplit(link.group(0)).path)
+    page.get_by_role("button", name="Accept the invitation").click()
+    page.get_by_text("the invitation is accepted").wait_for()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "facilitator@rpc.org", PASSWORD)
+    page.goto(members_url)
     assert "Olena Practitioner" in page.locator("table").inner_text()
 
-    page.locator("nav.cop-nav").get_by_role("link", name="Overview").click()
+    page.goto(cop_url)
     page.get_by_role("link", name="Schedule a meeting").click()
     starts = timezone.localtime(timezone.now() - datetime.timedelta(hours=1))
     page.get_by_label("Kind").select_option("group_supervision")

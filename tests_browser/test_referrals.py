@@ -104,7 +104,7 @@ def refer(page: Any) -> str:
     page.get_by_label("Age band").select_option("18-59")
     page.get_by_label("Sex").select_option("female")
     page.get_by_label("Ukrainian", exact=True).check()
-    page.get_by_label("Hromada / gmina (P-code)").fill("UA3208015")
+    page.get_by_label("Hromada / gmina").fill("UA3208015")
     page.get_by_label("Name (optional)").fill("Olena Browser-Test")
     page.get_by_role("button", name="Register").click()
     page.locator(".messages").get_by_text("registered").wait_for()
@@ -142,9 +142,13 @@ def receive(page: Any, code: str) -> None:
     assert axe_violations(page) == []
     page.get_by_role("link", name=code).click()
     assert "Olena Browser-Test" in page.content()  # consent shares the name
-    for button in ("Acknowledge", "Accept", "Start the service"):
+    for button, done in (
+        ("Acknowledge", "You have acknowledged the referral."),
+        ("Accept", "You have accepted the referral."),
+        ("Start the service", "The service has started."),
+    ):
         page.get_by_role("button", name=button, exact=True).click()
-        page.get_by_text("Done:").wait_for()
+        page.get_by_text(done).wait_for()
     page.get_by_label("Outcome").select_option("service_completed")
     page.get_by_label("Feedback to the referrer").fill(FEEDBACK)
     page.get_by_role("button", name="Complete and send feedback").click()

@@ -16,6 +16,7 @@
   const panel = document.getElementById("offline-queue");
   let sending = false;
   let status = "";  // what the last attempt to send said
+  let kept = 0;  // entries on this device, for the warning before signing out
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(shell.dataset.swUrl, { scope: "/" }).catch(() => {});
@@ -78,6 +79,7 @@
   const say = (selector, text) => { panel.querySelector(selector).textContent = text; };
   const render = async () => {
     const all = await entries();
+    kept = all.length;
     const waiting = all.filter((e) => e.state === "waiting");
     const problems = all.filter((e) => e.state === "refused");
     panel.hidden = navigator.onLine && all.length === 0;
@@ -193,11 +195,7 @@
     if (form.matches("form[data-offline]") && !navigator.onLine) {
       event.preventDefault();
       keepForm(form);
-    } else if (form.action.includes("/sign-out/")) {
-      entries().then((all) => {
-        if (all.length && !window.confirm(T.signout)) return;
-        form.submit();
-      });
+    } else if (form.action.includes("/sign-out/") && kept && !window.confirm(T.signout)) {
       event.preventDefault();
     }
   });
