@@ -80,6 +80,7 @@ ensure_database()
 (Path(os.environ["CARENET_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
 
 import django  # noqa: E402
+from servers import wait_until_serving  # noqa: E402
 
 django.setup()
 
@@ -370,17 +371,8 @@ def start_gunicorn(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    for _ in range(150):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    _out, err = proc.communicate(timeout=30)
-    raise RuntimeError("gunicorn did not start:\n" + err.decode(errors="replace")[-3000:])
+    wait_until_serving(proc, port)
+    return proc, port
 
 
 def over_http(
