@@ -587,3 +587,33 @@ def site_ids_of(organisation_ids: Iterable[int]) -> dict[int, set[uuid_lib.UUID]
     for organisation_id, site_uuid in rows:
         found[organisation_id].add(site_uuid)
     return found
+
+
+# --- what other apps read of the directory (4W gap analysis, 4W row forms) ----------------
+
+
+def public_services_stamp() -> str:
+    """Changes whenever the public services change: their count and latest update, for
+    caches of figures drawn from them."""
+    from django.db.models import Count, Max
+
+    state = public_services().aggregate(n=Count("id"), last=Max("updated_at"))
+    return f"{state['n']},{state['last']}"
+
+
+def public_service_places() -> list[tuple[int, str | None, str | None]]:
+    """(service id, pyramid layer code, area path) of every public service: one row per
+    site it is delivered at, then one per service area (path None when it has none)."""
+    services = public_services()
+    at_sites = services.values_list("pk", "layer__code", "at_locations__site__area__path")
+    over_areas = services.values_list("pk", "layer__code", "areas__area__path")
+    return [*at_sites, *over_areas]
+
+
+def organisation_sites_for_user(
+    user: User | AnonymousUser | None, action: str, organisation: Organisation, limit: int
+) -> list[Site]:
+    """The organisation's sites `user` may reach for `action`, by English name, at most
+    `limit` (with their area)."""
+    found = sites_for_user(user, action).filter(organisation=organisation)
+    return list(found.order_by("name_en")[:limit])
