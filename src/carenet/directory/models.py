@@ -89,6 +89,9 @@ class Site(TimeStampedModel):
     # gazetteer…): not public until a person checks it and clears the flag
     needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
     review_note = models.TextField(_("what the import could not use"), blank=True)
+    # HSDS 3.0 fields of an imported location that CareNet does not use (alternate_name, url,
+    # address_2, phone extensions, schedules...): see `hsds.kept`, written back on export
+    hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name_en"]
@@ -214,7 +217,7 @@ class Service(TimeStampedModel):
     schedule_note = models.CharField(_("opening hours note"), max_length=300, blank=True)
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
     # HSDS 3.0 fields of an imported service that CareNet does not use (alternate_name,
-    # accreditations, alert…): {hsds field: value}, written back on export unchanged
+    # accreditations, alert, contacts, funding…): see `hsds.kept`, written back on export
     hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
     # an import could not use everything (a location or service area outside the
     # gazetteer…): not public until a person checks it and clears the flag
@@ -279,6 +282,8 @@ class ServiceAtLocation(TimeStampedModel):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="service_links")
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # HSDS 3.0 schedules, phones and contacts of an imported service_at_location: `hsds.kept`
+    hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("service at a site")
@@ -300,6 +305,8 @@ class ServiceArea(TimeStampedModel):
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="areas")
     area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
+    # HSDS 3.0 name, description, uri and extent_type of an imported service area: `hsds.kept`
+    hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("service area")
@@ -310,6 +317,24 @@ class ServiceArea(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.service_id}~{self.area_id}"
+
+
+class OrganisationHsds(models.Model):
+    """The HSDS 3.0 fields of an imported organization that CareNet's organisations do not
+    hold (e-mail, tax and legal status, logo, identifiers, funding, programs...): see
+    `hsds.kept`, written back on export."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="hsds"
+    )
+    hsds_extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("HSDS fields of an organisation")
+        verbose_name_plural = _("HSDS fields of organisations")
+
+    def __str__(self) -> str:
+        return f"hsds {self.organisation_id}"
 
 
 class SearchEntry(models.Model):
