@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -370,27 +370,43 @@ def flag_referral_draft(*, actor: User, flag: SafetyFlag, client: Any) -> Any:
 # --- 4W --------------------------------------------------------------------------------------
 
 
-def four_w_draft(*, actor: User, organisation: Organisation, month: datetime.date) -> int:
+class FourWDraft(NamedTuple):
+    """What making the month's 4W draft did to its rows."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+
+def four_w_draft(*, actor: User, organisation: Organisation, month: datetime.date) -> FourWDraft:
     """Write the month's 4W rows computed from the delivery records into the organisation's
-    draft report, through the 4W import's own checks. Returns the number of rows; raises
-    OutcomesError with the 4W's messages when the rows are refused (nothing is written)."""
+    draft report, through the 4W import's own checks. Made again, it updates the rows it
+    made before (same activity, place and site) with the new figures. Raises OutcomesError
+    with the 4W's messages when the rows are refused, e.g. the month's report is submitted
+    or validated (nothing is written)."""
     from carenet.outcomes.queries import four_w_cells
     from carenet.reporting import services as reporting
+    from carenet.reporting.validation import message
 
     _require(actor, "outcomes.report", organisation)
     cells = four_w_cells(organisation, month)
     if not cells:
         raise OutcomesError(_("No delivery records reach people in that month."))
-    checked = reporting.check_cells(organisation, month.replace(day=1), enumerate(cells, 2))
+    checked = reporting.check_cells(
+        organisation, month.replace(day=1), enumerate(cells, 2), update_existing=True
+    )
+    refusals = [e for e in checked.errors if e.code in ("locked_period", "period_not_editable")]
+    if refusals:
+        raise OutcomesError(message(refusals[0]))
     if checked.errors:
         raise OutcomesError(
             [
-                _("Row %(line)s: %(error)s") % {"line": e.line, "error": e.code}
+                _("Row %(line)s: %(error)s") % {"line": e.line, "error": message(e)}
                 for e in checked.errors
             ]
         )
     try:
-        reporting.rows_import(actor=actor, organisation=organisation, checked=checked)
+        counts = reporting.rows_import(actor=actor, organisation=organisation, checked=checked)
     except reporting.WorkflowError as exc:
         raise OutcomesError(str(exc)) from exc
-    return len(checked.good)
+    return FourWDraft(*counts)

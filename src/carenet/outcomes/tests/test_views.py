@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 import openpyxl
 import pytest
@@ -260,7 +261,7 @@ def test_four_w_draft_equals_the_delivery_records(world: World) -> None:
     count = services.four_w_draft(
         actor=world.people.focal_point, organisation=world.people.org_a, month=DAY
     )
-    assert count == 2
+    assert count == services.FourWDraft(added=2, updated=0, unchanged=0)
     from carenet.reporting.models import ActivityReport
 
     rows = {
@@ -276,6 +277,77 @@ def test_four_w_draft_equals_the_delivery_records(world: World) -> None:
             organisation=world.people.org_a,
             month=DAY.replace(month=5),
         )
+
+
+def _one_session_draft(world: World) -> tuple[Delivery, list[Any]]:
+    delivery = world.cycle(0)
+    people = [world.client("female", "18-59") for _ in range(2)]
+    participants = [
+        services.participant_add(actor=world.people.practitioner, delivery=delivery, client=c)
+        for c in people
+    ]
+    services.session_record(
+        actor=world.people.practitioner,
+        delivery=delivery,
+        number=1,
+        held_on=DAY,
+        present=participants[:1],
+    )
+    return delivery, participants
+
+
+def test_it_updates_the_draft_rows_when_the_draft_is_made_again(world: World) -> None:
+    from carenet.reporting.models import ActivityReport
+
+    delivery, participants = _one_session_draft(world)
+    org = world.people.org_a
+    first = services.four_w_draft(actor=world.people.focal_point, organisation=org, month=DAY)
+    assert first == services.FourWDraft(added=1, updated=0, unchanged=0)
+    services.session_record(
+        actor=world.people.practitioner,
+        delivery=delivery,
+        number=2,
+        held_on=DAY.replace(day=20),
+        present=participants,
+    )
+    again = services.four_w_draft(actor=world.people.focal_point, organisation=org, month=DAY)
+    assert again == services.FourWDraft(added=0, updated=1, unchanged=0)
+    (row,) = ActivityReport.objects.filter(organisation=org)
+    assert (row.reached_f_18_59, row.reached_total, row.sessions) == (2, 2, 2)
+    third = services.four_w_draft(actor=world.people.focal_point, organisation=org, month=DAY)
+    assert third == services.FourWDraft(added=0, updated=0, unchanged=1)
+
+
+def test_it_says_a_submitted_month_cannot_change(world: World) -> None:
+    from carenet.reporting import services as reporting
+    from carenet.reporting.models import ActivityReport
+
+    delivery, participants = _one_session_draft(world)
+    org = world.people.org_a
+    services.four_w_draft(actor=world.people.focal_point, organisation=org, month=DAY)
+    reporting.period_submit(
+        actor=world.people.focal_point, period=reporting.period_for(org, DAY.replace(day=1))
+    )
+    services.session_record(
+        actor=world.people.practitioner,
+        delivery=delivery,
+        number=2,
+        held_on=DAY.replace(day=20),
+        present=participants,
+    )
+    with pytest.raises(services.OutcomesError, match="is submitted; it can change only"):
+        services.four_w_draft(actor=world.people.focal_point, organisation=org, month=DAY)
+    (row,) = ActivityReport.objects.filter(organisation=org)
+    assert (row.reached_total, row.sessions) == (1, 1)
+
+
+def test_the_four_w_page_says_which_rows_were_updated(world: World) -> None:
+    _one_session_draft(world)
+    client = client_for(world.people.focal_point)
+    url = reverse("outcomes:four_w")
+    client.post(url, {"month": DAY.isoformat()})
+    page = client.post(url, {"month": DAY.isoformat()}).content.decode()
+    assert "0 rows added to the draft. 1 row already up to date." in page
 
 
 def test_people_of_unstated_sex_give_a_total_without_a_split(world: World) -> None:
