@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from carenet.cop.models import (
@@ -20,6 +22,7 @@ from carenet.cop.models import (
     Thread,
 )
 from carenet.core import permissions
+from carenet.core.errors import CannotChange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -62,6 +65,22 @@ def cop_for(user: AnyUser, uuid: Any, action: str = "cop.read") -> CommunityOfPr
     return cop
 
 
+def cop_to_change(user: AnyUser, uuid: Any, action: str = "cop.facilitate") -> CommunityOfPractice:
+    """One CoP the user may change by `action`. Someone who may only read it is told they
+    cannot change it (403, core.errors); anyone else gets 404."""
+    cop = get_object_or_404(CommunityOfPractice.objects.select_related("host", "area"), uuid=uuid)
+    _require_change(user, action, cop, reverse("cop:detail", args=[cop.uuid]))
+    return cop
+
+
+def _require_change(user: AnyUser, action: str, cop: CommunityOfPractice, back_url: str) -> None:
+    if permissions.can_on(user, action, cop):
+        return
+    if permissions.can_on(user, "cop.read", cop):
+        raise CannotChange(back_url=back_url)
+    raise Http404
+
+
 def members_of(cop: CommunityOfPractice) -> QuerySet[CopMember]:
     return (
         CopMember.objects.current()
@@ -96,6 +115,14 @@ def meetings_of(cop: CommunityOfPractice, *, upcoming: bool | None = None) -> Qu
 def meeting_for(user: AnyUser, uuid: Any, action: str = "cop.read") -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("cop", "cop__host"), uuid=uuid)
     permissions.require_on(user, action, meeting.cop)
+    return meeting
+
+
+def meeting_to_change(user: AnyUser, uuid: Any, action: str = "cop.supervise") -> Meeting:
+    """One meeting the user may change by `action`; "you cannot change this" (403) for one
+    who may only read its CoP, 404 for anyone else."""
+    meeting = get_object_or_404(Meeting.objects.select_related("cop", "cop__host"), uuid=uuid)
+    _require_change(user, action, meeting.cop, reverse("cop:meeting", args=[meeting.uuid]))
     return meeting
 
 

@@ -81,7 +81,7 @@ def _role_label(role: str | None) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cop_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
-    cop = queries.cop_for(request.user, uuid, "cop.facilitate")
+    cop = queries.cop_to_change(request.user, uuid)
     initial = {
         "name": cop.name,
         "topic": cop.topic,
@@ -237,7 +237,7 @@ def meeting_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
-    meeting = queries.meeting_for(request.user, uuid, "cop.supervise")
+    meeting = queries.meeting_to_change(request.user, uuid)
     form = forms.MeetingEditForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -256,7 +256,7 @@ def meeting_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request: HttpRequest, uuid: Any) -> HttpResponse:
-    meeting = queries.meeting_for(request.user, uuid, "cop.supervise")
+    meeting = queries.meeting_to_change(request.user, uuid)
     people = queries.roster(meeting)
     present = queries.attendance_of(meeting)
     form = forms.AttendanceForm(
