@@ -414,8 +414,7 @@ def directory_presence(areas: list[AdminArea]) -> dict[tuple[int, int], int]:
 
     if not areas:
         return {}
-    state = directory.public_services().aggregate(n=Count("id"), last=Max("updated_at"))
-    key = ",".join([str(state["n"]), str(state["last"]), *(str(a.pk) for a in areas)])
+    key = ",".join([directory.public_services_stamp(), *(str(a.pk) for a in areas)])
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
     found: dict[tuple[int, int], int] = (
         cache.get_or_set(
@@ -433,14 +432,9 @@ def _directory_presence(areas: list[AdminArea]) -> dict[tuple[int, int], int]:
         return {}
     by_path = {a.path: a for a in areas}
     level = areas[0].level
-    services = directory.public_services()
     seen: dict[int, set[int]] = defaultdict(set)  # area id -> service ids, per layer below
     layer_of: dict[int, int] = {}
-    for sid, layer_code, path in services.values_list(
-        "pk", "layer__code", "at_locations__site__area__path"
-    ):
-        _place(sid, layer_code, path, level, by_path, areas, seen, layer_of)
-    for sid, layer_code, path in services.values_list("pk", "layer__code", "areas__area__path"):
+    for sid, layer_code, path in directory.public_service_places():
         _place(sid, layer_code, path, level, by_path, areas, seen, layer_of)
     out: Counter[tuple[int, int]] = Counter()
     for area_id, sids in seen.items():

@@ -118,10 +118,8 @@ def _sites(request: HttpRequest, organisation: Organisation) -> list[tuple[str, 
     """The organisation's sites in the directory, to link a row to (optional)."""
     from carenet.directory import queries as directory
 
-    found = (
-        directory.sites_for_user(_user(request), "directory.edit")
-        .filter(organisation=organisation)
-        .order_by("name_en")[:500]
+    found = directory.organisation_sites_for_user(
+        _user(request), "directory.edit", organisation, limit=500
     )
     sites = list({s.uuid: s for s in found}.values())
     labels = [f"{s.name_en} ({s.area.pcode})" for s in sites]
