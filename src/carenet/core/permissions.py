@@ -22,31 +22,75 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from carenet.accounts.models import CoordinatorRole, Membership, Organisation, Role
-
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from carenet.accounts.models import User
+    from carenet.accounts.models import Organisation, User
     from carenet.geo.models import AdminArea
 
 M = TypeVar("M", bound=Model)
 
-ANY_MEMBER = frozenset(Role)
 
-# action -> the organisation roles that may do it in their own organisation. Core's own
-# actions are here; each capability app adds its actions with `register` when it is ready.
-ORG_ACTIONS: dict[str, frozenset[Role]] = {
-    "org.view": ANY_MEMBER,
-    "org.manage": frozenset({Role.ORG_ADMIN}),
-    "audit.view": frozenset({Role.ORG_ADMIN}),
-}
+class Membership(Protocol):
+    """One person's place in one organisation, as the scope source gives it."""
+
+    organisation_id: int
+    role: str
+
+
+class ScopeSource(Protocol):
+    """Who belongs where. Core knows no organisation or role of its own: the accounts app
+    registers its source with `register_scope` when it is ready (core asks, the app answers).
+    """
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Every organisation role."""
+
+    @property
+    def two_factor_roles(self) -> frozenset[str]:
+        """The roles that see data about people seeking help: two factors to sign in."""
+
+    def memberships(self, user: Any) -> tuple[Membership, ...]:
+        """The user's memberships of active organisations, with the organisation."""
+
+    def role(self, membership: Any) -> str: ...
+
+    def coordinator_areas(self, user: Any) -> list[tuple[str, str]]:
+        """(area path, country) per coordinator role; "" = the whole network, any country."""
+
+    def organisations(self) -> QuerySet[Any]: ...
+
+
+_SOURCE: list[ScopeSource] = []
+
+
+def register_scope(source: ScopeSource) -> None:
+    """The source of memberships and roles, given once from `AccountsConfig.ready()`."""
+    if _SOURCE and _SOURCE[0] is not source:
+        raise ImproperlyConfigured("a scope source is already registered")
+    _SOURCE[:] = [source]
+
+
+def _source() -> ScopeSource:
+    if not _SOURCE:
+        raise ImproperlyConfigured("no scope source is registered (is accounts installed?)")
+    return _SOURCE[0]
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """`ANY_MEMBER`: every organisation role, known once the scope source is registered."""
+    if name == "ANY_MEMBER":
+        return frozenset(_source().roles)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# action -> the organisation roles that may do it in their own organisation. Each app,
+# core's own actions included, adds its actions with `register` when it is ready.
+ORG_ACTIONS: dict[str, frozenset[str]] = {}
 
 # actions a coordinator may take across the network (or their area subtree).
-NETWORK_ACTIONS: set[str] = {"org.view"}
-
-# roles that may see data about people seeking help; they sign in with two factors.
-CLIENT_DATA_ROLES = frozenset({Role.ORG_ADMIN, Role.PRACTITIONER})
+NETWORK_ACTIONS: set[str] = set()
 
 
 class Policy(Protocol):
@@ -66,7 +110,7 @@ _POLICIES: dict[str, Policy] = {}
 
 def register(
     *,
-    org_actions: Mapping[str, Iterable[Role]] | None = None,
+    org_actions: Mapping[str, Iterable[str]] | None = None,
     network_actions: Iterable[str] = (),
     policy: Policy | None = None,
     prefix: str | None = None,
@@ -124,7 +168,7 @@ def filter_on(
 class Scope:
     """What one user may reach: per-organisation roles and coordinator areas."""
 
-    roles: dict[int, Role]  # organisation id -> role
+    roles: dict[int, str]  # organisation id -> role
     coordinator_paths: tuple[str, ...]  # area paths; "" = the whole network
     coordinator_countries: tuple[str, ...]  # "" = every country
     superuser: bool
@@ -141,7 +185,7 @@ class Scope:
 _EMPTY = Scope({}, (), (), False)
 
 
-def memberships_of(user: User | AnonymousUser | None) -> tuple[Membership, ...]:
+def memberships_of(user: User | AnonymousUser | None) -> tuple[Any, ...]:
     """The user's memberships of active organisations, with the organisation, by acronym.
 
     Read once per user object (i.e. once per request) and shared by the scope, the acting
@@ -152,11 +196,7 @@ def memberships_of(user: User | AnonymousUser | None) -> tuple[Membership, ...]:
     cached = getattr(user, "_carenet_memberships", None)
     if cached is not None:
         return cached
-    memberships = tuple(
-        Membership.objects.filter(user=user, organisation__is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__acronym")
-    )
+    memberships = _source().memberships(user)
     user._carenet_memberships = memberships  # type: ignore[union-attr,attr-defined]
     return memberships
 
@@ -168,12 +208,13 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
     cached = getattr(user, "_carenet_scope", None)
     if cached is not None:
         return cached
-    roles = {m.organisation_id: Role(m.role) for m in memberships_of(user)}
-    coord = list(CoordinatorRole.objects.filter(user=user).select_related("area"))
+    source = _source()
+    roles = {m.organisation_id: source.role(m) for m in memberships_of(user)}
+    coordinated = source.coordinator_areas(user)
     scope = Scope(
         roles=roles,
-        coordinator_paths=tuple(c.area.path if c.area else "" for c in coord),
-        coordinator_countries=tuple(c.country for c in coord),
+        coordinator_paths=tuple(path for path, _ in coordinated),
+        coordinator_countries=tuple(country for _, country in coordinated),
         superuser=user.is_superuser,
     )
     user._carenet_scope = scope  # type: ignore[union-attr,attr-defined]
@@ -187,7 +228,7 @@ def forget(user: Any) -> None:
             delattr(user, name)
 
 
-def role_in(user: User | AnonymousUser | None, organisation: Organisation | None) -> Role | None:
+def role_in(user: User | AnonymousUser | None, organisation: Organisation | None) -> str | None:
     if organisation is None:
         return None
     return scope_of(user).roles.get(organisation.pk)
@@ -203,7 +244,8 @@ def needs_two_factor(user: User | AnonymousUser | None) -> bool:
     if not settings.CARENET_REQUIRE_2FA:
         return False
     scope = scope_of(user)
-    return scope.superuser or any(r in CLIENT_DATA_ROLES for r in scope.roles.values())
+    two_factor_roles = _source().two_factor_roles
+    return scope.superuser or any(r in two_factor_roles for r in scope.roles.values())
 
 
 def can(
@@ -301,7 +343,7 @@ def filter_for(
 
 def organisations_for(user: User | AnonymousUser | None, action: str) -> QuerySet[Organisation]:
     return filter_for(
-        user, action, Organisation.objects.all(), org_field="pk", country_field="country"
+        user, action, _source().organisations(), org_field="pk", country_field="country"
     )
 
 

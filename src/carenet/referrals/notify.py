@@ -78,7 +78,7 @@ def notify(referral: Referral, event: str, organisation: Organisation) -> Notifi
 def recipients(notification: Notification) -> list[User]:
     """Who gets the e-mail: the referral's author on the referring side (while they still
     handle referrals there), otherwise everyone who handles referrals in the organisation."""
-    roles = [r.value for r in permissions.ORG_ACTIONS["referral.handle"]]
+    roles = [str(r) for r in permissions.ORG_ACTIONS["referral.handle"]]
     handlers = User.objects.filter(
         memberships__organisation=notification.organisation,
         memberships__role__in=roles,

@@ -8,9 +8,10 @@ import random
 import time
 from collections.abc import Iterator
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carenet.core.demo import DEMO_PASSWORD, SCALES, DemoContext
@@ -31,12 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from carenet.accounts import demo as accounts_demo
-
         if options["print_sign_ins"]:
             self._print_sign_ins()
             return
-        if accounts_demo.already_built():
+        if any(m.already_built() for _, m in _demo_modules() if hasattr(m, "already_built")):
             self.stdout.write("Demo network already loaded; nothing to do.")
             return
         ctx = DemoContext(
@@ -51,15 +50,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo network built. Its sign-ins: carenet demo-data --print-sign-ins")
 
     def _build(self, ctx: DemoContext) -> None:
-        for config in apps.get_app_configs():
-            if not config.name.startswith("carenet."):
-                continue
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for config, module in _demo_modules():
             if not hasattr(module, "build"):
                 continue  # e.g. carenet.core.demo: the context, not a builder
             started = time.perf_counter()
@@ -86,11 +77,26 @@ class Command(BaseCommand):
         self.stdout.write(message)
 
     def _print_sign_ins(self) -> None:
-        from carenet.accounts import demo as accounts_demo
-
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for email, what in accounts_demo.SIGN_INS:
-            self.stdout.write(f"  {email:<36} {what}")
+        for _, module in _demo_modules():
+            for email, what in getattr(module, "SIGN_INS", ()):
+                self.stdout.write(f"  {email:<36} {what}")
+
+
+def _demo_modules() -> Iterator[tuple[AppConfig, ModuleType]]:
+    """Each CareNet app's `demo` module, in the order of INSTALLED_APPS. A module may offer
+    `build(ctx)`, `already_built()` and `SIGN_INS` (e-mail, who): accounts offers the last
+    two, since it makes the organisations and people."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("carenet."):
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        yield config, module
 
 
 @contextlib.contextmanager
