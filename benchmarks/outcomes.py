@@ -256,7 +256,11 @@ def _rows(orgs: list, administrations: int, rng: random.Random) -> None:
 
 
 def recount() -> None:
-    """Set the delivery counters the services keep (bench rows are written in bulk)."""
+    """Set the delivery counters and the monthly outcome sums the services keep (bench rows
+    are written in bulk)."""
+    from carenet.outcomes.services import outcome_months_rebuild
+
+    outcome_months_rebuild()
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE outcomes_delivery d SET participants_count = p.total, "

@@ -24,6 +24,7 @@ from carenet.outcomes.models import (
     Delivery,
     Instrument,
     Outcome,
+    OutcomeMonth,
     Participant,
     SafetyFlag,
     SafetyProtocol,
@@ -284,7 +285,7 @@ def dashboard(user: Viewer, f: Filters, *, suppress: bool = True) -> Dashboard:
     if f.programme:
         deliveries = deliveries.filter(programme=f.programme)
     instrument_id = Instrument.objects.filter(code=f.instrument).values_list("pk", flat=True)
-    outcomes = _scoped(user, Outcome.objects.all(), f, date_field="month").filter(
+    outcomes = _scoped(user, OutcomeMonth.objects.all(), f, date_field="month").filter(
         instrument_id=instrument_id.first()
     )
     if f.programme:
@@ -329,19 +330,21 @@ def _delivery_months(deliveries: QuerySet[Delivery], out: dict[Any, dict[str, An
         )
 
 
-def _outcome_months(outcomes: QuerySet[Outcome], out: dict[Any, dict[str, Any]]) -> None:
+def _outcome_months(outcomes: QuerySet[OutcomeMonth], out: dict[Any, dict[str, Any]]) -> None:
+    """Outcomes by month from the monthly sums the services keep (`OutcomeMonth`)."""
     rows = (
-        outcomes.values("month")
+        outcomes.filter(outcomes__gt=0)
+        .values("month")
         .annotate(
-            outcomes=Count("id"),
-            improved=Count("id", filter=Q(reliable=IMPROVED)),
-            change_sum=Sum("change"),
+            n_outcomes=Sum("outcomes"),
+            n_improved=Sum("improved"),
+            n_change=Sum("change_sum"),
         )
         .order_by()
     )
     for r in rows:
         out[_day(r["month"])].update(
-            outcomes=r["outcomes"], improved=r["improved"], change_sum=r["change_sum"] or 0
+            outcomes=r["n_outcomes"], improved=r["n_improved"], change_sum=r["n_change"] or 0
         )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from carenet.outcomes.models import (
     DeliveryKind,
     Instrument,
     Outcome,
+    OutcomeMonth,
     Participant,
     ParticipantStatus,
     SafetyFlag,
@@ -290,6 +291,7 @@ def _raise_flag(actor: User, administration: Administration, reasons: Iterable[s
     audit.record(AuditAction.CREATE, actor=actor, obj=flag, detail="safety flag raised")
 
 
+@transaction.atomic
 def outcome_refresh(participant: Participant, instrument: Instrument) -> Outcome | None:
     """Keep the participant's change on `instrument`: first complete baseline against the
     latest complete end or follow-up."""
@@ -302,8 +304,16 @@ def outcome_refresh(participant: Participant, instrument: Instrument) -> Outcome
         .order_by("-taken_on", "-id")
         .first()
     )
+    before = (
+        Outcome.objects.select_for_update()
+        .filter(participant=participant, instrument=instrument)
+        .first()
+    )
+    if before is not None:
+        _count_in_month(before, -1)
     if pre is None or post is None or pre.total is None or post.total is None:
-        Outcome.objects.filter(participant=participant, instrument=instrument).delete()
+        if before is not None:
+            before.delete()
         return None
     found = scoring.change(instrument.scoring(), pre.total, post.total)
     delivery = participant.delivery
@@ -325,7 +335,60 @@ def outcome_refresh(participant: Participant, instrument: Instrument) -> Outcome
             "month": post.month,
         },
     )
+    _count_in_month(outcome, +1)
     return outcome
+
+
+MONTH_KEY = (
+    "instrument_id",
+    "organisation_id",
+    "site_id",
+    "area_id",
+    "intervention_id",
+    "programme",
+    "month",
+)
+
+
+def _count_in_month(outcome: Outcome, sign: int) -> None:
+    """Add (+1) or take away (-1) one outcome from its `OutcomeMonth` row. Updates with F()
+    so that two practitioners saving at once both count."""
+    key = {k: getattr(outcome, k) for k in MONTH_KEY}
+    OutcomeMonth.objects.get_or_create(**key)
+    OutcomeMonth.objects.filter(**key).update(
+        outcomes=F("outcomes") + sign,
+        improved=F("improved") + (sign if outcome.reliable == scoring.IMPROVED else 0),
+        change_sum=F("change_sum") + sign * outcome.change,
+    )
+
+
+def outcome_months_rebuild() -> int:
+    """Sum every outcome again into `OutcomeMonth` (after rows written in bulk, e.g. by a
+    benchmark or a restore of an older dump). Returns the number of rows."""
+    rows = (
+        Outcome.objects.values(*MONTH_KEY)
+        .annotate(
+            n=Count("id"),
+            n_improved=Count("id", filter=Q(reliable=scoring.IMPROVED)),
+            total=Sum("change"),
+        )
+        .order_by()
+    )
+    with transaction.atomic():
+        OutcomeMonth.objects.all().delete()
+        made = OutcomeMonth.objects.bulk_create(
+            [
+                OutcomeMonth(
+                    **{k: r[k] for k in MONTH_KEY},
+                    outcomes=r["n"],
+                    improved=r["n_improved"],
+                    change_sum=r["total"] or 0,
+                )
+                for r in rows.iterator()
+            ],
+            batch_size=5000,
+        )
+    return len(made)
 
 
 # --- safety ----------------------------------------------------------------------------------
