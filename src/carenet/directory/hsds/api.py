@@ -174,7 +174,8 @@ def profile(request: HttpRequest) -> HttpResponseBase:
             "hsds_version": hsds_out.HSDS_VERSION,
             "description": "HSDS 3.0 for mental health and psychosocial support networks: "
             "MHPSS code lists as taxonomies, OCHA P-codes for places.",
-            "taxonomies": [hsds_out.taxonomy(s) for s in queries.schemes()],
+            "taxonomies": [hsds_out.taxonomy(s) for s in queries.schemes()]
+            + [hsds_out.carenet_taxonomy()],
             "attribute_link_types": {
                 "service": [f"carenet:{n}" for n in hsds_out.SERVICE_EXTRAS],
                 "location": [f"carenet:{n}" for n in hsds_out.SITE_EXTRAS],
@@ -348,7 +349,7 @@ def services(request: HttpRequest) -> HttpResponseBase:
     qs = (
         queries.services_queryset(qs)
         if full
-        else qs.select_related("organisation").order_by("name_en", "id")
+        else qs.select_related("organisation__hsds").order_by("name_en", "id")
     )
     return _page(request, qs, lambda chunk: render_services(chunk, full=full))
 
@@ -440,7 +441,9 @@ def _render_organisations(
     )
     svc_qs = public_services().filter(organisation__in=chunk)
     svcs = list(
-        queries.services_queryset(svc_qs) if full_service else svc_qs.select_related("organisation")
+        queries.services_queryset(svc_qs)
+        if full_service
+        else svc_qs.select_related("organisation__hsds")
     )
     regions = hsds_out.region_names(s.area.path for s in sites) | _regions_for(svcs)
     lang = _lang()

@@ -167,6 +167,22 @@ def _datapackage() -> dict[str, Any]:
     return json.loads((HSDS_DIR / "datapackage.json").read_text())
 
 
+def export_descriptor() -> dict[str, Any]:
+    """The official descriptor, with the two constraints that no directory of several
+    taxonomies or programs can meet dropped (see SOURCE.md): `taxonomy_term.code` is unique
+    within a taxonomy, not across taxonomies, and an organization may run several programs."""
+    package = _datapackage()
+    for resource in package["resources"]:
+        for spec in resource["schema"]["fields"]:
+            if (resource["name"], spec["name"]) in (
+                ("taxonomy_term", "code"),
+                ("program", "organization_id"),
+            ):
+                spec.get("constraints", {}).pop("unique", None)
+    package["title"] = "CareNet MHPSS service directory (HSDS 3.0)"
+    return package
+
+
 def flatten(doc: Any) -> Tables:
     """HSDS JSON (our export, an API page, a list of services or one service) as tables."""
     tables: Tables = defaultdict(list)
@@ -212,6 +228,8 @@ def _add(
     if parent is not None and parent[1] not in (None, ""):
         if table == "attribute":  # attributes point at any row through link_id
             row.update(link_id=parent[1], link_entity=parent[0])
+        elif table == "metadata":  # so does metadata, through resource_id
+            row.update(resource_id=parent[1], resource_type=parent[0])
         else:
             row[f"{parent[0]}_id"] = parent[1]
     for key, value in obj.items():
@@ -243,7 +261,7 @@ def _add(
 def export_zip() -> bytes:
     """The public directory as an HSDS tabular data package (zip of CSVs + descriptor)."""
     tables = flatten(export_json())
-    package = _datapackage()
+    package = export_descriptor()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for resource in package["resources"]:
@@ -254,7 +272,6 @@ def export_zip() -> bytes:
             for row in tables.get(resource["name"], []):
                 writer.writerow(row)
             zf.writestr(resource["path"], out.getvalue())
-        package["title"] = "CareNet MHPSS service directory (HSDS 3.0)"
         zf.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
     return buffer.getvalue()
 

@@ -21,9 +21,11 @@ from carenet.accounts.models import Country, Organisation, OrganisationKind
 from carenet.core import audit
 from carenet.core.models import AuditAction
 from carenet.directory import indexing
+from carenet.directory.hsds import kept
 from carenet.directory.hsds import out as hsds_out
 from carenet.directory.hsds.exchange import ImportFailed, ImportReport, RowError, Tables
 from carenet.directory.models import (
+    OrganisationHsds,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -50,6 +52,8 @@ TERM_FIELDS = {
     "pyramid-layer": "layer",
 }
 _TIME = re.compile(r"^(\d{2}):(\d{2})")
+# a wait_time CareNet reads as days ("14", "14 days"); any other text is kept as it came
+_WAIT = re.compile(r"^\s*(\d+)\s*(days?)?\s*$", re.IGNORECASE)
 _DAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 _TEXT = "text"
 _INT = "int"
@@ -89,45 +93,25 @@ ORG_EXTRA_TYPES = {
 }
 
 
-_LINKS = {"id", "service_id", "location_id", "organization_id", "service_at_location_id"}
-# the fields each table's rows are read for; anything else is reported as not used
-USED: dict[str, set[str]] = {
-    "organization": {"id", "name", "alternate_name", "website"},
-    "service": {
-        "id", "organization_id", "name", "description", "url", "email", "status",
-        "application_process", "fees_description", "eligibility_description", "minimum_age",
-        "maximum_age", "assured_date", "wait_time", "last_modified", *hsds_out.SERVICE_KEPT,
-    },
-    "location": {
-        "id", "organization_id", "name", "latitude", "longitude", "external_identifier",
-        "external_identifier_type", "transportation", "location_type",
-    },
-    "service_at_location": {"id", "service_id", "location_id", "description"},
-    "address": {*_LINKS, "address_1", "city", "postal_code", "country"},
-    "phone": {*_LINKS, "number"},
-    "contact": {*_LINKS, "email"},
-    "accessibility": {*_LINKS, "description"},
-    "schedule": {*_LINKS, "byday", "opens_at", "closes_at", "freq", "wkst"},
-    "service_area": {*_LINKS, "extent", "extent_type"},
-    "language": {*_LINKS, "code", "name"},
-    "cost_option": {*_LINKS, "option", "amount"},
-    "attribute": {"id", "link_id", "link_type", "link_entity", "value", "taxonomy_term_id"},
-    "taxonomy": {"id", "name", "description", "uri", "version"},
-    "taxonomy_term": {"id", "code", "name", "description", "taxonomy_id", "parent_id", "taxonomy"},
-}  # fmt: skip
+# tables whose rows are not kept as such: a taxonomy term is kept where an attribute of a kept
+# record uses it (see `kept`), and CareNet describes its own tables
+NOT_KEPT = frozenset({"meta_table_description"})
+# columns that only link a row to its parent (flattened JSON, or CSV from other producers)
+_LINK_COLUMNS = frozenset({*kept.LINKS, "resource_id", "link_entity", "taxonomy_term_id"})
 
 
 def unused_fields(tables: Tables) -> dict[str, list[str]]:
     """Per table, the fields (or whole tables) the import does not keep: reported, so that
-    nothing is dropped without a word."""
+    nothing is dropped without a word. Every HSDS 3.0 field of the tables CareNet holds is
+    used or kept (`kept`); what is left is what HSDS does not define."""
+    known = kept.descriptor_types()
     out: dict[str, list[str]] = {}
     for table, rows in tables.items():
-        used = USED.get(table)
         names = {k for row in rows for k in row if not k.startswith("__")}
-        if used is None:
+        if table in NOT_KEPT or table not in known:
             out[table] = ["(the whole table)"] if rows else []
         else:
-            out[table] = sorted(names - used)
+            out[table] = sorted(names - set(known[table]) - _LINK_COLUMNS)
     return {table: names for table, names in out.items() if names}
 
 
@@ -208,6 +192,9 @@ class Loader:
         self.unplaced_sites: dict[str, str] = {}
         self._row_cache: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.report = ImportReport()
+        self.index = kept.Index(tables)
+        self.org_extra: dict[str, dict[str, Any]] = {}
+        self._placed_areas: dict[str, list[tuple[str, Any, dict[str, Any]]]] = {}
         self.by_parent: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for table in (
             "phone",
@@ -298,7 +285,9 @@ class Loader:
         return by_id
 
     def _attributes(self, terms: dict[str, Term]) -> dict[str, dict[str, Any]]:
-        attrs: dict[str, dict[str, Any]] = defaultdict(lambda: {"extras": {}, "terms": []})
+        attrs: dict[str, dict[str, Any]] = defaultdict(
+            lambda: {"extras": {}, "terms": [], "foreign": []}
+        )
         for n, row in self._rows("attribute"):
             link = str(row.get("link_id", ""))
             link_type = str(row.get("link_type", ""))
@@ -318,9 +307,31 @@ class Loader:
                             str(row.get("id", "")),
                         )
                     )
-                else:
-                    self.report.skipped["attribute"] += 1
+                else:  # a term of another directory's taxonomy: kept with its record
+                    attrs[link]["foreign"].append(row)
+            elif link_type not in TERM_FIELDS:
+                attrs[link]["foreign"].append(row)
         return attrs
+
+    def _foreign(self, link_id: str) -> dict[str, Any]:
+        """The attributes of a record that are not CareNet's, nested with their terms."""
+        rows = self.attrs.get(link_id, {}).get("foreign", [])
+        return {"attributes": [self.index.nested("attribute", r) for r in rows]} if rows else {}
+
+    def _kept_lists(self, table: str, rid: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        out = {}
+        for key in keys:
+            rows = self.index.children(table, rid, key)
+            if rows:
+                out[key] = [self.index.nested(kept.CHILDREN[table][key], r) for r in rows]
+        return out
+
+    def _kept(self, table: str, row: dict[str, Any], rid: str, keys: tuple[str, ...]) -> Any:
+        extra = kept.scalars(table, row) | self._kept_lists(table, rid, keys) | self._foreign(rid)
+        try:
+            return kept.check(table, extra)
+        except kept.BadExtra as exc:
+            raise RowProblem(table, str(exc)) from exc
 
     def _extras(self, link_id: str, types: dict[str, Any]) -> dict[str, Any]:
         out = {}
@@ -352,9 +363,33 @@ class Loader:
                 continue
             try:
                 orgs[oid] = self._new_org(row, oid, acronyms)
+                self.org_extra[oid] = self._org_extra(row, oid, orgs[oid])
             except RowProblem as exc:
                 self._problem("organization", n, row, exc)
+        for n, row in rows:
+            oid = str(row.get("id", ""))
+            if oid in existing and set(kept.scalars("organization", row)) - {"alternate_name"}:
+                self.report.problems.append(
+                    RowError(
+                        "organization",
+                        n,
+                        "",
+                        "exists here: its other HSDS fields were left as they are",
+                        oid,
+                    )
+                )
         return orgs
+
+    def _org_extra(self, row: dict[str, Any], oid: str, org: dict[str, Any]) -> dict[str, Any]:
+        extra = self._kept(
+            "organization",
+            row,
+            oid,
+            ("funding", "contacts", "phones", "programs", "organization_identifiers", "metadata"),
+        )
+        if extra.get("alternate_name") == org["acronym"]:
+            del extra["alternate_name"]
+        return extra
 
     def _new_org(self, row: dict[str, Any], oid: str, acronyms: set[str]) -> dict[str, Any]:
         name = str(row.get("name", "")).strip()
@@ -490,6 +525,7 @@ class Loader:
             "phone": str((self.by_parent[("phone", sid)] or [{}])[0].get("number", ""))[:40],
             "email": str((self.by_parent[("contact", sid)] or [{}])[0].get("email", "")),
         }
+        data["hsds_extra"] = self._site_extra(row, sid, data)
         obj = site or Site(uuid=uuid_lib.UUID(sid))
         for name, value in data.items():
             setattr(obj, name, value)
@@ -498,6 +534,32 @@ class Loader:
         if notes:
             obj.needs_review, obj.review_note = True, "\n".join(notes)
         return Plan(obj=obj, org_uuid=oid, new=site is None)
+
+    def _site_extra(self, row: dict[str, Any], sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The location's fields CareNet does not use; the first address, phone and contact
+        and the accessibility rows are merged again with CareNet's values on export."""
+        extra = self._kept(
+            "location",
+            row,
+            sid,
+            ("addresses", "phones", "contacts", "accessibility", "languages", "schedules",
+             "metadata"),
+        )  # fmt: skip
+        if extra.get("location_type") == "physical":
+            del extra["location_type"]
+        firsts = {
+            "addresses": [data["address"], data["city"], data["postal_code"]],
+            "phones": data["phone"],
+            "contacts": data["email"],
+        }
+        for key, value in firsts.items():
+            if extra.get(key) and value:
+                extra[key][0] = kept.modelled(extra[key][0], value)
+        if extra.get("accessibility") and data["accessibility"]:
+            extra["accessibility"] = [
+                kept.modelled(r, data["accessibility"]) for r in extra["accessibility"]
+            ]
+        return extra
 
     def _area(self, row: dict[str, Any], lat: float | None, lon: float | None) -> Any:
         code = str(row.get("external_identifier", "")).strip().upper()
@@ -554,20 +616,12 @@ class Loader:
             elif target:
                 m2m[target].append(term)
         for lang in self.by_parent[("language", sid)]:
+            # a language not in CareNet's list is kept in `hsds_extra` (not searchable)
             term = self.language_terms.get(str(lang.get("code", "")).lower())
-            if term is None:
-                self.report.problems.append(
-                    RowError(
-                        "language",
-                        0,
-                        "code",
-                        f"{lang.get('code') or lang.get('name')}: not in CareNet's language list",
-                        str(lang.get("id", "")),
-                    )
-                )
-            elif term not in m2m["languages"]:
+            if term is not None and term not in m2m["languages"]:
                 m2m["languages"].append(term)
         areas = self._service_areas(sid, row, n)
+        obj.hsds_extra = self._service_extra(row, sid, obj)
         if oid in self.unplaced_orgs:
             self.notes[sid].append(f"organization {oid}: no country UA or PL")
         return Plan(obj=obj, org_uuid=oid, new=service is None, extra={"m2m": m2m, "areas": areas})
@@ -586,7 +640,7 @@ class Loader:
         )
         wait = extras.get("waiting_days")
         if wait is None and row.get("wait_time"):
-            match = re.match(r"^\s*(\d+)", str(row["wait_time"]))
+            match = _WAIT.match(str(row["wait_time"]))
             wait = int(match.group(1)) if match else None
         return {
             "name_en": extras.get("name_en", str(row.get("name") or "")[:200]),
@@ -617,16 +671,60 @@ class Loader:
                 for name in ("eligibility", "fees", "how_to_apply")
                 for lang in ("uk", "pl")
             },
-            "hsds_extra": {
-                k: row[k] for k in hsds_out.SERVICE_KEPT if row.get(k) not in (None, "")
-            },
             "schedule": self._schedule(sid),
             "phone": str((self.by_parent[("phone", sid)] or [{}])[0].get("number", ""))[:40],
             "layer": None,
         }
 
+    def _service_extra(self, row: dict[str, Any], sid: str, obj: Service) -> dict[str, Any]:
+        """The service's fields CareNet does not use. Rows CareNet took a value from (the
+        first phone, readable schedules, known languages, cost options) are merged again with
+        CareNet's values on export; service areas outside the gazetteer are kept whole."""
+        extra = self._kept(
+            "service",
+            row,
+            sid,
+            ("phones", "contacts", "languages", "cost_options", "funding",
+             "required_documents", "metadata"),
+        )  # fmt: skip
+        if obj.waiting_days is not None and _WAIT.match(str(row.get("wait_time", ""))):
+            extra.pop("wait_time", None)
+        program = self.index.by_id.get(("program", str(row.get("program_id", ""))))
+        if program is not None:
+            extra["program"] = self.index.nested("program", program)
+        if extra.get("phones") and obj.phone:
+            extra["phones"][0] = kept.modelled(extra["phones"][0], obj.phone)
+        codes = {t.code.lower(): t.code for t in self.language_terms.values()}
+        extra["languages"] = [
+            kept.modelled(r, codes[str(r.get("code", "")).lower()])
+            if str(r.get("code", "")).lower() in codes
+            else r
+            for r in extra.get("languages", [])
+        ]
+        extra["cost_options"] = [kept.modelled(r, obj.free) for r in extra.get("cost_options", [])]
+        schedules = [
+            kept.modelled(self.index.nested("schedule", r), days) if days else
+            self.index.nested("schedule", r)
+            for r, days in self._schedule_rows(sid, report=False)
+        ]  # fmt: skip
+        placed = {aid for aid, _area, _extra in self._placed_areas.get(sid, [])}
+        unplaced = [
+            self.index.nested("service_area", r)
+            for r in self.by_parent[("service_area", sid)]
+            if str(r.get("id", "")) not in placed
+        ]
+        extra |= {"schedules": schedules, "service_areas": unplaced}
+        return {k: v for k, v in extra.items() if v not in ([], None, "")}
+
     def _schedule(self, sid: str) -> list[dict[str, str]]:
-        entries = []
+        return [e for _row, entries in self._schedule_rows(sid) for e in entries]
+
+    def _schedule_rows(
+        self, sid: str, *, report: bool = True
+    ) -> list[tuple[dict[str, Any], list[dict[str, str]]]]:
+        """Each schedule row with the opening hours CareNet reads from it (none: unreadable,
+        kept whole)."""
+        result = []
         for row in self.by_parent[("schedule", sid)]:
             opens, closes = (
                 _time(row.get("opens_at"), "opens_at"),
@@ -634,22 +732,27 @@ class Loader:
             )
             days = [d.strip().upper() for d in str(row.get("byday", "")).split(",") if d.strip()]
             if not days or not opens or not closes:
+                result.append((row, []))
                 continue
             if not set(days) <= _DAYS:
                 problem = RowProblem("byday", "days must be MO, TU, WE, TH, FR, SA or SU")
                 if self.strict:
                     raise problem
-                self.report.problems.append(
-                    RowError("schedule", 0, "byday", str(problem), str(row.get("id", "")))
-                )
-                self.notes[sid].append(f"schedule {row.get('id', '')}: byday: {problem}")
+                if report:
+                    self.report.problems.append(
+                        RowError("schedule", 0, "byday", str(problem), str(row.get("id", "")))
+                    )
+                    self.notes[sid].append(f"schedule {row.get('id', '')}: byday: {problem}")
+                result.append((row, []))
                 continue
-            entries += [{"day": d, "opens": opens, "closes": closes} for d in days]
-        return entries
+            result.append((row, [{"day": d, "opens": opens, "closes": closes} for d in days]))
+        return result
 
     def _service_areas(
         self, sid: str, service: dict[str, Any] | None = None, n: int = 0
-    ) -> list[tuple[str, Any]]:
+    ) -> list[tuple[str, Any, dict[str, Any]]]:
+        """The service areas CareNet can place (by P-code), with their other HSDS fields;
+        the others are kept whole in the service's `hsds_extra`."""
         rows = self.by_parent[("service_area", sid)]
         found = areas_by_pcodes(str(r.get("extent") or "") for r in rows)
         result = []
@@ -666,12 +769,18 @@ class Loader:
                     raise problem
                 self.notes[sid].append(self._placement("service", n, service or {}, problem))
                 continue
-            result.append((_uuid(row.get("id"), "service_area.id"), found[code]))
+            extra = kept.scalars("service_area", row)
+            if extra.get("name") == found[code].name_en:
+                del extra["name"]
+            if extra.get("extent_type") == "text":
+                del extra["extent_type"]
+            result.append((_uuid(row.get("id"), "service_area.id"), found[code], extra))
+        self._placed_areas[sid] = result
         return result
 
     # --- service at location ------------------------------------------------------------------
 
-    def _links(self) -> list[tuple[str, str, str, str]]:
+    def _links(self) -> list[tuple[str, str, str, str, dict[str, Any]]]:
         links = []
         known_sites = {
             str(s)
@@ -698,7 +807,13 @@ class Loader:
                     raise RowProblem("location_id", "unknown location")
                 if loc in self.sites and self.sites[loc].org_uuid != self.services[sid].org_uuid:
                     raise RowProblem("location_id", "location of another organisation")
-                links.append((lid, sid, loc, str(row.get("description", ""))[:300]))
+                extra = self._kept(
+                    "service_at_location",
+                    row,
+                    lid,
+                    ("contacts", "phones", "schedules", "metadata"),
+                )
+                links.append((lid, sid, loc, str(row.get("description", ""))[:300], extra))
             except RowProblem as exc:
                 self._problem("service_at_location", n, row, exc)
         return links
@@ -710,6 +825,10 @@ class Loader:
         for oid, org in self.orgs.items():
             if isinstance(org, dict):
                 orgs[oid] = account_services.organisation_create(actor=self.actor, **org)
+                if self.org_extra.get(oid):
+                    OrganisationHsds.objects.create(
+                        organisation=orgs[oid], hsds_extra=self.org_extra[oid]
+                    )
                 self.report.created["organization"] += 1
             else:
                 orgs[oid] = org
@@ -721,7 +840,7 @@ class Loader:
                 self.report.review["location"] += 1
         sites = {
             str(s.uuid): s.pk
-            for s in Site.objects.filter(uuid__in=[loc for _l, _s, loc, _d in self.links])
+            for s in Site.objects.filter(uuid__in=[loc for _l, _s, loc, _d, _e in self.links])
         }
         for plan in self.services.values():
             self._write_service(plan, orgs)
@@ -733,8 +852,9 @@ class Loader:
                     service=self.services[sid].obj,
                     site_id=sites[loc],
                     note=note,
+                    hsds_extra=extra,
                 )
-                for lid, sid, loc, note in self.links
+                for lid, sid, loc, note, extra in self.links
             ]
         )
         self.report.created["service_at_location"] += len(self.links)
@@ -759,8 +879,8 @@ class Loader:
         service.areas.all().delete()  # type: ignore[attr-defined]
         ServiceArea.objects.bulk_create(
             [
-                ServiceArea(uuid=uuid_lib.UUID(aid), service=service, area=area)
-                for aid, area in plan.extra["areas"]
+                ServiceArea(uuid=uuid_lib.UUID(aid), service=service, area=area, hsds_extra=extra)
+                for aid, area, extra in plan.extra["areas"]
             ]
         )
         (self.report.created if plan.new else self.report.updated)["service"] += 1

@@ -32,7 +32,7 @@ def services_queryset(base: QuerySet[Service] | None = None) -> QuerySet[Service
     queries whatever the page size."""
     base = public_services() if base is None else base
     return (
-        base.select_related("organisation", "layer__scheme")
+        base.select_related("organisation__hsds", "layer__scheme")
         .prefetch_related(
             *(
                 Prefetch(name, queryset=Term.objects.select_related("scheme", "parent__scheme"))
@@ -42,7 +42,7 @@ def services_queryset(base: QuerySet[Service] | None = None) -> QuerySet[Service
                 "at_locations",
                 to_attr="public_links",
                 queryset=ServiceAtLocation.objects.filter(site__in=public_sites())
-                .select_related("site__area", "site__organisation", "service__organisation")
+                .select_related("site__area", "site__organisation", "service__organisation__hsds")
                 .defer("site__area__boundary"),
             ),
             Prefetch(
@@ -66,7 +66,10 @@ def links() -> QuerySet[ServiceAtLocation]:
     return (
         ServiceAtLocation.objects.filter(site__in=public_sites(), service__in=public_services())
         .select_related(
-            "site__area", "site__organisation", "service__organisation", "service__layer__scheme"
+            "site__area",
+            "site__organisation",
+            "service__organisation__hsds",
+            "service__layer__scheme",
         )
         .defer("site__area__boundary")
         .order_by("service__name_en", "id")
@@ -74,7 +77,7 @@ def links() -> QuerySet[ServiceAtLocation]:
 
 
 def organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True).order_by("name", "id")
+    return Organisation.objects.filter(is_active=True).select_related("hsds").order_by("name", "id")
 
 
 def scheme_by_hsds_id(wanted: str) -> Scheme:
