@@ -24,7 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 from django.conf import settings
@@ -154,12 +154,13 @@ def max_unzipped_bytes() -> int:
     return int(getattr(settings, "CARENET_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024))
 
 
-def check_xlsx_limits(path: Path) -> None:
+def check_xlsx_limits(source: Path | IO[bytes]) -> None:
     """Refuse an XLSX/ODS (zip) file whose content expands past the size limit or whose
     sheets declare more rows than the row limit; reads only the zip directory and the
-    first kilobytes of each sheet. Not a zip: nothing to check here."""
+    first kilobytes of each sheet. Not a zip: nothing to check here. `source` is a path or
+    an open binary file (an upload)."""
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError):
         return
     with zf:

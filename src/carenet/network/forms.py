@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation, OrganisationKind, Role, User
+from carenet.core import uploads
 from carenet.geo import queries as geo_queries
 from carenet.geo.models import AdminArea
 from carenet.network.models import (
@@ -118,6 +119,7 @@ class InviteForm(forms.Form):
 
 
 BULK_MAX_BYTES = 1024 * 1024  # 500 people fit in a few kilobytes
+BULK_TYPES = ("xlsx", "csv", "ods", "xls")
 
 
 class BulkInviteForm(forms.Form):
@@ -128,8 +130,7 @@ class BulkInviteForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > BULK_MAX_BYTES:
-            raise ValidationError(_("The file is too large: at most 1 MB."), code="size")
+        uploads.check_upload(upload, allowed=BULK_TYPES, max_bytes=BULK_MAX_BYTES)
         return upload
 
 
