@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from carenet.accounts.models import Organisation
 from carenet.core import permissions, spreadsheets
+from carenet.core.errors import CannotChange
 from carenet.referrals import fhir, forms, metrics, queries, services
 from carenet.referrals.consent import ConsentRequired
 from carenet.referrals.models import Client, Outcome, Referral
@@ -35,6 +37,20 @@ def _acting(request: HttpRequest, action: str = "referral.view") -> Organisation
     if org is None or not permissions.acts_for(request.user, action, org):
         raise Http404
     return org
+
+
+def _client_to_change(
+    request: HttpRequest, uuid: Any, action: str = "referral.handle", *, audited: bool = False
+) -> Client:
+    """The client, for a page that changes it: 404 to anyone who may not see it (queries);
+    one who sees it but may not take `action` gets the translated "you cannot change this"
+    page with a way back to the client, not a bare 403."""
+    try:
+        if audited:  # the edit form shows the identifying fields: audited as a view
+            return queries.open_client_to_handle(request.user, uuid, request)
+        return queries.client_to_handle(request.user, uuid, action)
+    except PermissionDenied:
+        raise CannotChange(back_url=reverse("referrals:client", args=[uuid])) from None
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -136,10 +152,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def client_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
     """Correct a client's details (its organisation's members who handle referrals)."""
-    if request.method == "POST":
-        client = queries.client_to_handle(request.user, uuid)
-    else:
-        client = queries.open_client_to_handle(request.user, uuid, request)
+    client = _client_to_change(request, uuid, audited=request.method != "POST")
     form = forms.ClientForm(request.POST or None, initial=forms.ClientForm.initial_for(client))
 
     def update(details: services.ClientDetails) -> Client:
@@ -170,7 +183,7 @@ def _save_client(
 @login_required
 def client_erase(request: HttpRequest, uuid: Any) -> HttpResponse:
     """Right to erasure: confirm, then wipe the identifying fields (organisation admins)."""
-    client = queries.client_to_handle(request.user, uuid, "referral.manage")
+    client = _client_to_change(request, uuid, "referral.manage")
     if request.method == "POST":
         try:
             services.client_erase(actor=request.user, client=client)
@@ -207,7 +220,7 @@ def client_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 def consent_new(request: HttpRequest, uuid: Any) -> HttpResponse:
-    client = queries.client_to_handle(request.user, uuid)
+    client = _client_to_change(request, uuid)
     referral = _draft_of(request, client)
     candidates = queries.consent_organisations(client)
     initial = (
@@ -267,7 +280,7 @@ def _consent_choices(client: Client, search: str, chosen: set[str]) -> list[Orga
 def consent_organisations(request: HttpRequest, uuid: Any) -> HttpResponse:
     """The consent form's organisation checkboxes narrowed to a search (htmx), keeping the
     ones already ticked."""
-    client = queries.client_to_handle(request.user, uuid)
+    client = _client_to_change(request, uuid)
     chosen = set(request.GET.getlist("organisations"))
     shown = _consent_choices(client, request.GET.get("org_search", ""), chosen)
     return render(
@@ -307,7 +320,7 @@ def consent_withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 def referral_new(request: HttpRequest, uuid: Any) -> HttpResponse:
     """Start a draft for a client: the need; suggestions follow on the draft's page."""
-    client = queries.client_to_handle(request.user, uuid)
+    client = _client_to_change(request, uuid)
     form = forms.NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
