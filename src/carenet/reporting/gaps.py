@@ -18,19 +18,23 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carenet.core import permissions
 from carenet.core.suppression import suppress, suppress_rows
-from carenet.reporting import donors, queries
+from carenet.reporting import donors, months, queries
 from carenet.reporting.models import parse_activity_orgs
 
 if TYPE_CHECKING:
@@ -519,6 +523,131 @@ MAP_METRICS = {
     "sector_count": _("Sectors present (horizontal integration)"),
     "coverage": _("Coverage of people in need, %"),
 }
+
+
+# --- the page, kept in Django's cache -------------------------------------------------------
+#
+# Drawing a national level's page (thousands of areas, their map) takes about a second, and
+# longer in a process that has not read the areas yet; the figures change only when a 4W row,
+# a needs figure or a directory listing does. The page below its filters is kept as drawn, in
+# the cache the processes share, under a key made of everything it shows: the user's scope,
+# the filters, the sort and page, the language, and the data version (docs/performance.md).
+
+PAGE_SECONDS = 3600  # a bound only: a write that feeds the page changes its key at once
+AREAS_PER_PAGE = 50
+_VERSION = "reporting:gaps:version"
+_KEPT = ("month", "level", "country", "donor", "metric")  # filters the page's links keep
+
+
+@dataclass(frozen=True)
+class PageAsk:
+    """One view of the areas page, every value checked: a sort, page or metric that is not
+    offered reads as the default, so odd addresses cannot fill the cache."""
+
+    month: datetime.date
+    level: int
+    country: str
+    donor: Any
+    metric: str
+    sort: str
+    page: int
+    query: str  # the filters asked for, as the page's links repeat them
+
+
+def page_ask(
+    get: Mapping[str, str],
+    *,
+    month: datetime.date,
+    level: int,
+    country: str,
+    donor: Any = None,
+) -> PageAsk:
+    """The areas page asked for by a query string whose filters are already checked."""
+    metric = get.get("metric", "")
+    metric = metric if metric in MAP_METRICS else "per_10k"
+    sort, _key = _checked_sort(get.get("sort", ""), area_columns(), "-gaps")
+    raw = get.get("page", "")
+    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 5 else 1
+    values = {
+        "month": months.key(month),
+        "level": str(level),
+        "country": country,
+        "donor": donor.code if donor is not None else "",
+        "metric": metric,
+    }
+    query = urlencode([(k, values[k]) for k in _KEPT if k in get and values[k]])
+    return PageAsk(month, level, country, donor, metric, sort, max(page, 1), query)
+
+
+def version() -> int:
+    """Changes with every needs figure saved (`data_changed`)."""
+    return cast(int, cache.get_or_set(_VERSION, time.time_ns, None))
+
+
+def data_changed() -> None:
+    """Figures that feed the gap pages changed outside the month's rollups (needs figures):
+    no page drawn before is shown again. Called by the writer once its transaction commits."""
+    cache.set(_VERSION, time.time_ns(), None)
+
+
+def data_version(month: datetime.date) -> str:
+    """What a month's gap pages are drawn from, as a text that changes with any of it: the
+    month's rollups (every 4W row written bumps the month's `rollup_version` in its own
+    transaction), the needs figures (`version`) and the public directory listings (their
+    change stamp). Read before the figures, so a page is never kept under a version newer
+    than what it shows."""
+    from carenet.directory import queries as directory
+
+    row = queries.month_row(month)
+    rollups = f"{row.pk}.{row.rollup_version}" if row is not None else "-"
+    return f"{rollups}:{version()}:{directory.public_services_stamp()}"
+
+
+def page_key(user: Any, ask: PageAsk) -> str:
+    """The cache key of the areas page `ask` as `user` sees it: one organisation's or one
+    coordinator's view never serves another scope."""
+    scope = permissions.scope_of(user)
+    shown = (
+        scope.superuser,
+        scope.coordinator_paths,
+        scope.coordinator_countries,
+        tuple(sorted(scope.roles.items())),
+        months.key(ask.month),
+        ask.level,
+        ask.country,
+        ask.donor.code if ask.donor is not None else "",
+        ask.metric,
+        ask.sort,
+        ask.page,
+        ask.query,
+        get_language(),
+        data_version(ask.month),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"reporting:gaps:page:{digest}"
+
+
+def area_page(user: Any, ask: PageAsk) -> dict[str, Any]:
+    """What the areas page shows below its filters (`reporting/_gap_areas.html`)."""
+    analysis = area_analysis(user, ask.month, ask.level, ask.country, ask.donor)
+    order, sort = area_order(analysis, ask.sort, area_columns(), "-gaps")
+    page = Paginator(order, AREAS_PER_PAGE).get_page(ask.page)
+    crowded = [i for i in order if analysis.duplicated(analysis.facts[i])][:50]
+    return {
+        "analysis": analysis,
+        "month": ask.month,
+        "sort": sort,
+        "page": page,
+        "page_rows": [analysis.row(i) for i in page.object_list],
+        "columns": area_table_columns(),
+        "higher_columns": higher_columns(),
+        "layer_labels": LAYER_LABELS,
+        "map": gap_map(analysis, ask.metric),
+        "charts": gap_charts(analysis),
+        "duplicated": [analysis.row(i) for i in crowded],
+        "need_unmet": [analysis.row(i) for i in analysis.need_unmet[:50]],
+        "query": ask.query,
+    }
 
 
 # --- pictures ---------------------------------------------------------------------------------

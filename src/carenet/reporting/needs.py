@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from carenet.core import audit
 from carenet.core.models import AuditAction
-from carenet.reporting import months
+from carenet.reporting import gaps, months
 from carenet.reporting.models import NeedsFigure
 from carenet.reporting.readers import UnreadableFile, raw_rows
 from carenet.reporting.validation import RowError, parse_date, parse_int
@@ -195,6 +195,7 @@ def _save(
                 },
             )
         audit.record(AuditAction.IMPORT, actor=actor, detail=f"needs figures: {len(figures)}")
+        transaction.on_commit(gaps.data_changed)  # the gap pages drawn before are stale
     return NeedsOutcome(saved=len(figures))
 
 

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
@@ -439,18 +441,18 @@ def _gap_params(request: HttpRequest) -> dict[str, Any]:
 
 # The gap pages are compressed here (the project has no GZipMiddleware): the gmina page is
 # 130-200 KB of HTML, most of it the map, and 30-45 KB gzipped. CSRF tokens are masked per
-# response (BREACH).
+# response (BREACH). Below its filters the areas page is kept as drawn (`gaps.page_key`).
 @login_required
 @gzip_page
 def gaps_areas(request: HttpRequest) -> HttpResponse:
     if not permissions.can_somewhere(_user(request), "gaps.view"):
         raise Http404
     params = _gap_params(request)
-    analysis = gaps.area_analysis(_user(request), **params)
-    columns = gaps.area_columns()
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):  # every area, every figure
-        rows, sort = gaps.sort_rows(analysis.rows, request.GET.get("sort", ""), columns, "-gaps")
+        columns = gaps.area_columns()
+        analysis = gaps.area_analysis(_user(request), **params)
+        rows, _sort = gaps.sort_rows(analysis.rows, request.GET.get("sort", ""), columns, "-gaps")
         return exports.table_response(
             actor=_user(request),
             rows=rows,
@@ -458,30 +460,21 @@ def gaps_areas(request: HttpRequest) -> HttpResponse:
             fmt=fmt,
             name=f"gaps-{params['country']}-adm{params['level']}-{months.key(params['month'])}",
         )
-    metric = request.GET.get("metric", "per_10k")
-    metric = metric if metric in gaps.MAP_METRICS else "per_10k"
-    order, sort = gaps.area_order(analysis, request.GET.get("sort", ""), columns, "-gaps")
-    page = Paginator(order, PAGE_SIZE).get_page(request.GET.get("page"))
-    crowded = [i for i in order if analysis.duplicated(analysis.facts[i])][:50]
+    ask = gaps.page_ask(request.GET, **params)
+    body = cache.get_or_set(
+        gaps.page_key(_user(request), ask),
+        lambda: render_to_string("reporting/_gap_areas.html", gaps.area_page(_user(request), ask)),
+        gaps.PAGE_SECONDS,
+    )
     return render(
         request,
         "reporting/gaps.html",
         {
             **params,
-            "analysis": analysis,
-            "sort": sort,
-            "metric": metric,
-            "page": page,
-            "page_rows": [analysis.row(i) for i in page.object_list],
-            "columns": gaps.area_table_columns(),
-            "higher_columns": gaps.higher_columns(),
+            "body": body,
+            "metric": ask.metric,
             "metrics": gaps.MAP_METRICS,
-            "layer_labels": gaps.LAYER_LABELS,
-            "map": gaps.gap_map(analysis, metric),
-            "charts": gaps.gap_charts(analysis),
-            "duplicated": [analysis.row(i) for i in crowded],
-            "need_unmet": [analysis.row(i) for i in analysis.need_unmet[:50]],
-            "query": _query(request, drop=("sort", "page")),
+            "query": ask.query,
             "month_key": months.key(params["month"]),
             "donor_choices": donors.donor_choices(),
         },

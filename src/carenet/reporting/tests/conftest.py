@@ -23,6 +23,16 @@ KEYS = [c.key for c in TEMPLATE_COLUMNS]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the gap pages are kept there, and a test that
+    writes figures without the services (and so without a version bump) must not be shown
+    the page of the test before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """The personas' passwords are hashed with Argon2 on purpose (slow); these tests never
     sign in with a password."""
