@@ -569,41 +569,51 @@ def _write_import(job: ImportJob, checked: Checked, bad_rows: int) -> ImportJob:
     org, month = job.organisation, checked.month
     with transaction.atomic():
         period = _locked_period(org, month)
-        if not period.editable or month_is_locked(month):
-            if _nothing_changes(checked, _existing(org, month)):
-                return _finish_unchanged(job, checked, month)
-            transaction.set_rollback(True)
-            refusal = PeriodState(month, month_is_locked(month), period.status).refusal()
-            code, params = refusal or ("locked_period", {"month": months.key(month)})
-            _finish_failed(job, [RowError(0, "", code, params)], ImportStatus.FAILED, 0)
-            return job
-        existing = _existing(org, month)
-        created, updated, unchanged = _apply(job, period, checked.good, existing)
-        if created or updated:
-            rollups.refresh([(org.pk, month)])
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.DONE,
-            month=month,
-            created=created,
-            updated=updated,
-            unchanged=unchanged,
-            skipped=bad_rows,
-            total_rows=checked.total,
-            processed_rows=checked.total,
-            error_count=len(checked.errors),
-            bad_rows=bad_rows,
-            errors=[e.as_dict() for e in checked.errors[: ImportJob.MAX_STORED_ERRORS]],
-            finished_at=timezone.now(),
-        )
-        job.refresh_from_db()
-        audit.record(
-            AuditAction.IMPORT,
-            actor=job.created_by,
-            obj=job,
-            organisation=org,
-            detail=f"{months.key(month)}: created={created} updated={updated} "
-            f"unchanged={unchanged} skipped={bad_rows}",
-        )
+        if period.editable and not month_is_locked(month):
+            return _write_rows(job, checked, bad_rows, period)
+        if _nothing_changes(checked, _existing(org, month)):
+            return _finish_unchanged(job, checked, month)
+        refusal = PeriodState(month, month_is_locked(month), period.status).refusal()
+        transaction.set_rollback(True)  # not even the period made for the question
+    # The month was locked or its report closed while the file was checked. The refusal is
+    # written after the rolled-back block: inside it, it would be rolled back too.
+    code, params = refusal or ("locked_period", {"month": months.key(month)})
+    _finish_failed(job, [RowError(0, "", code, params)], ImportStatus.FAILED, 0)
+    return job
+
+
+def _write_rows(
+    job: ImportJob, checked: Checked, bad_rows: int, period: ReportingPeriod
+) -> ImportJob:
+    """Write the checked rows into the (locked, editable) period and finish the job."""
+    org, month = job.organisation, period.month
+    existing = _existing(org, month)
+    created, updated, unchanged = _apply(job, period, checked.good, existing)
+    if created or updated:
+        rollups.refresh([(org.pk, month)])
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        month=month,
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        skipped=bad_rows,
+        total_rows=checked.total,
+        processed_rows=checked.total,
+        error_count=len(checked.errors),
+        bad_rows=bad_rows,
+        errors=[e.as_dict() for e in checked.errors[: ImportJob.MAX_STORED_ERRORS]],
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    audit.record(
+        AuditAction.IMPORT,
+        actor=job.created_by,
+        obj=job,
+        organisation=org,
+        detail=f"{months.key(month)}: created={created} updated={updated} "
+        f"unchanged={unchanged} skipped={bad_rows}",
+    )
     log.info("reporting import %s done: %d new, %d changed", job.uuid, created, updated)
     return job
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from carenet.conftest import People
 from carenet.core.models import AuditEntry
 from carenet.reporting import services
-from carenet.reporting.models import ActivityReport, PeriodStatus
-from carenet.reporting.tests.conftest import MONTH
+from carenet.reporting.models import ActivityReport, ImportJob, ImportStatus, PeriodStatus
+from carenet.reporting.tests.conftest import MONTH, error_codes, good_row, write_xlsx
 from carenet.reporting.tests.factories import add_row
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +127,46 @@ def test_the_browser_row_uses_the_import_rules(people: People, codes: dict[str, 
         },
     )
     assert edited is not None and edited.reached_total == 30 and not errors
+
+
+def _validate(people: People) -> None:
+    period = services.period_submit(
+        actor=people.focal_point, period=services.period_for(people.org_a, MONTH)
+    )
+    services.period_validate(actor=people.coordinator, period=period)
+
+
+def _lock(people: People) -> None:
+    services.month_set_locked(actor=people.coordinator, month=MONTH, locked=True)
+
+
+@pytest.mark.parametrize(
+    ("close", "code"), [(_lock, "locked_period"), (_validate, "period_not_editable")]
+)
+def test_an_import_refused_after_its_check_is_recorded_as_failed(
+    people: People,
+    codes: dict[str, str],
+    tmp_path: Path,
+    run_import: Callable[..., ImportJob],
+    monkeypatch: pytest.MonkeyPatch,
+    close: Callable[[People], None],
+    code: str,
+) -> None:
+    """The month is locked (or its report validated) while the file is being checked: the
+    rows are refused, and the import says so rather than staying "running"."""
+    check = services.check_file
+
+    def check_then_close(*args: Any, **kwargs: Any) -> services.Checked:
+        checked = check(*args, **kwargs)
+        close(people)
+        return checked
+
+    monkeypatch.setattr(services, "check_file", check_then_close)
+    job = run_import(write_xlsx(tmp_path / "march.xlsx", [good_row()]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.finished_at is not None
+    assert error_codes(job) == [(0, "", code)]
+    assert ActivityReport.objects.count() == 0
+    assert AuditEntry.objects.filter(
+        object_id=str(job.uuid), detail__startswith="rejected"
+    ).exists()
