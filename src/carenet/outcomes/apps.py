@@ -20,6 +20,8 @@ class OutcomesConfig(AppConfig):
                 "outcomes.dashboard": set(Role),
                 "outcomes.export": {Role.ORG_ADMIN, Role.FOCAL_POINT},
                 "outcomes.report": {Role.ORG_ADMIN, Role.FOCAL_POINT},
+                # what practitioners are shown when a safety flag is raised
+                "outcomes.protocol": {Role.ORG_ADMIN},
             },
             # coordinators see suppressed aggregates only, never a participant
             network_actions={"outcomes.dashboard", "outcomes.export"},

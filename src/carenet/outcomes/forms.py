@@ -182,3 +182,31 @@ def dashboard_filters(data: Any) -> Any:
         since=day("since"),
         until=day("until"),
     )
+
+
+class ProtocolForm(forms.Form):
+    """One safety protocol: the organisation's (site left empty) or one site's."""
+
+    site = forms.ChoiceField(label=_("Applies to"), required=False)
+    text_en = forms.CharField(
+        label=_("Protocol (English)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        required=False,
+    )
+    text_uk = forms.CharField(
+        label=_("Protocol (Ukrainian)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        required=False,
+    )
+    text_pl = forms.CharField(
+        label=_("Protocol (Polish)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sites: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", _("The whole organisation")), *sites]

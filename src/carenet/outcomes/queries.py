@@ -213,6 +213,11 @@ def protocol_for(organisation: Organisation, site_id: int | None = None) -> str:
     return found.text if found else ""
 
 
+def protocols_of(organisation: Organisation) -> dict[int | None, SafetyProtocol]:
+    """The organisation's protocol (key None) and its sites' own (key: site id)."""
+    return {p.site_id: p for p in SafetyProtocol.objects.filter(organisation=organisation)}
+
+
 def outcomes_of_client(user: Viewer, client: Any) -> list[Outcome]:
     if not permissions.acts_for(user, "outcomes.view", client.organisation):
         return []

@@ -35,6 +35,7 @@ from carenet.outcomes.models import (
     Participant,
     ParticipantStatus,
     SafetyFlag,
+    SafetyProtocol,
     Session,
     Timepoint,
 )
@@ -392,6 +393,40 @@ def outcome_months_rebuild() -> int:
 
 
 # --- safety ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def protocol_save(
+    *, actor: User, organisation: Organisation, site: Any = None, texts: Mapping[str, str]
+) -> SafetyProtocol | None:
+    """Set the organisation's safety protocol, or one of its sites' (`site`), in en/uk/pl.
+    All three texts empty removes a site's own protocol (the organisation's applies again);
+    the organisation's protocol needs an English text."""
+    _require(actor, "outcomes.protocol", organisation)
+    if site is not None and site.organisation_id != organisation.pk:
+        raise PermissionDenied
+    cleaned = {f"text_{lang}": (texts.get(lang) or "").strip() for lang in ("en", "uk", "pl")}
+    found = SafetyProtocol.objects.filter(organisation=organisation, site=site).first()
+    if not any(cleaned.values()) and site is not None:
+        if found is not None:
+            audit.record(AuditAction.DELETE, actor=actor, obj=found, detail="safety protocol")
+            found.delete()
+        return None
+    if not cleaned["text_en"]:
+        raise OutcomesError(_("Write the protocol in English; Ukrainian and Polish are optional."))
+    protocol = found or SafetyProtocol(organisation=organisation, site=site)
+    changed = [k for k, v in cleaned.items() if getattr(protocol, k) != v]
+    for key, value in cleaned.items():
+        setattr(protocol, key, value)
+    protocol.save()
+    audit.record(
+        AuditAction.UPDATE if found else AuditAction.CREATE,
+        actor=actor,
+        obj=protocol,
+        changes=changed,
+        detail="safety protocol",
+    )
+    return protocol
 
 
 @transaction.atomic

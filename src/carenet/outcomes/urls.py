@@ -22,4 +22,5 @@ urlpatterns = [
     path("flags/<uuid:uuid>/refer/", views.flag_refer, name="flag_refer"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("4w/", views.four_w, name="four_w"),
+    path("safety-protocols/", views.protocols, name="protocols"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,6 +52,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
             "organisation": org,
             "flags": queries.open_flags(request.user, org)[:20],
             "can_report": permissions.acts_for(request.user, "outcomes.report", org),
+            "can_protocol": permissions.acts_for(request.user, "outcomes.protocol", org),
         },
     )
 
@@ -329,3 +331,53 @@ def four_w(request: HttpRequest) -> HttpResponse:
         "outcomes/four_w.html",
         {"form": form, "created": created, "organisation": org},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def protocols(request: HttpRequest) -> HttpResponse:
+    """The organisation's safety protocol and its sites' own, shown with every safety flag."""
+    org = _org(request, "outcomes.protocol")
+    sites = {
+        str(s.uuid): s
+        for s in directory_queries.sites_for_user(request.user, "directory.view").filter(
+            organisation=org
+        )
+    }
+    kept = queries.protocols_of(org)
+    chosen = sites.get(request.GET.get("site", ""))
+    form = forms.ProtocolForm(
+        request.POST or None,
+        sites=[(k, s.name) for k, s in sites.items()],
+        initial={
+            "site": str(chosen.uuid) if chosen else "",
+            **_protocol_initial(kept.get(chosen.pk if chosen else None)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        site = sites.get(data["site"]) if data["site"] else None
+        try:
+            services.protocol_save(
+                actor=_actor(request),
+                organisation=org,
+                site=site,
+                texts={lang: data[f"text_{lang}"] for lang in ("en", "uk", "pl")},
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The safety protocol is saved."))
+            return redirect("outcomes:protocols")
+    by_site = [{"site": s, "protocol": kept.get(s.pk)} for s in sites.values()]
+    return render(
+        request,
+        "outcomes/protocols.html",
+        {"form": form, "organisation": org, "protocol": kept.get(None), "sites": by_site},
+    )
+
+
+def _protocol_initial(protocol: Any) -> dict[str, str]:
+    if protocol is None:
+        return {}
+    return {f"text_{lang}": getattr(protocol, f"text_{lang}") for lang in ("en", "uk", "pl")}
