@@ -16,6 +16,9 @@ class DirectoryConfig(AppConfig):
             org_actions={
                 "directory.view": ANY_MEMBER,
                 "directory.edit": {Role.ORG_ADMIN, Role.FOCAL_POINT},
+                # drafts an import kept (and stale listings): the organisation's own
+                # editors review theirs, coordinators those of their network or area
+                "directory.review": {Role.ORG_ADMIN, Role.FOCAL_POINT},
             },
             network_actions={"directory.view", "directory.review"},
         )

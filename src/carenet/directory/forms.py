@@ -16,6 +16,7 @@ from carenet.directory.models import Service, ServiceStatus, Sex, Site
 from carenet.directory.queries import Filters
 from carenet.directory.services import SERVICE_FIELDS, SERVICE_M2M, SITE_FIELDS
 from carenet.directory.text import fold
+from carenet.geo.forms import PlaceField
 from carenet.geo.models import AdminArea
 from carenet.geo.queries import (
     UnknownPCode,
@@ -334,3 +335,25 @@ class ServiceForm(forms.ModelForm):
 
     def areas(self) -> list[AdminArea]:
         return self.cleaned_data["service_areas"]
+
+
+class DraftPublishForm(forms.Form):
+    """Publishing a draft an import kept for review: the place it serves, when the import
+    could not place it (a name or P-code, through the one place picker)."""
+
+    area = PlaceField(
+        label=_("Where the service is offered"),
+        required=False,
+        error_messages={"required": _("Choose the place where the service is offered.")},
+        help_text=_(
+            "A hromada, raion, oblast, gmina or voivodeship: its name or P-code, for example "
+            "Irpinska or UA3208015. The service is listed for this area."
+        ),
+    )
+
+    def __init__(self, *args: Any, placed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # a draft with no site and no service area cannot be published without a place
+        self.fields["area"].required = not placed
+        if placed:
+            self.fields["area"].label = _("Also offered in (optional)")

@@ -1,13 +1,15 @@
-"""Directory entries in the signed-in menu."""
+"""Directory entries in the signed-in menu, and the notice of drafts waiting for review."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carenet.core import permissions
-from carenet.core.nav import NavItem
+from carenet.core.nav import NavItem, Notice
+from carenet.directory import queries
 
 
 def items(request: HttpRequest) -> list[NavItem]:
@@ -30,4 +32,33 @@ def items(request: HttpRequest) -> list[NavItem]:
                 in_menu=False,
             )
         )
+    if permissions.can_somewhere(request.user, "directory.review"):
+        entries.append(
+            NavItem(
+                _("Drafts for review"),
+                reverse("directory:drafts"),
+                _("Imported services that are not public until someone places them."),
+                in_menu=False,
+            )
+        )
     return entries
+
+
+def notices(request: HttpRequest) -> list[Notice]:
+    if not permissions.can_somewhere(request.user, "directory.review"):
+        return []
+    waiting = queries.draft_count(request.user)
+    if not waiting:
+        return []
+    return [
+        Notice(
+            ngettext(
+                "%(n)d imported service waits for review",
+                "%(n)d imported services wait for review",
+                waiting,
+            )
+            % {"n": waiting},
+            reverse("directory:drafts"),
+            _("Not public until someone places and publishes them."),
+        )
+    ]

@@ -617,3 +617,85 @@ def organisation_sites_for_user(
     `limit` (with their area)."""
     found = sites_for_user(user, action).filter(organisation=organisation)
     return list(found.order_by("name_en")[:limit])
+
+
+# --- drafts kept by an import for review ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    """One draft on the review list: why it is a draft and which import kept it."""
+
+    service: Service
+    placed: bool  # delivered at a site or over a service area
+    draft_sites: list[Site]
+    imported_at: Any  # datetime of the import that created it (None when unknown)
+    import_summary: str
+
+
+def drafts_for_user(user: User | AnonymousUser | None) -> QuerySet[Service]:
+    """Services an import kept for review that `user` reviews (`directory.review`): their
+    organisation's admins and focal points, coordinators of their country or area."""
+    return (
+        services_for_user(user, "directory.review")
+        .filter(needs_review=True)
+        .prefetch_related(
+            Prefetch(
+                "at_locations",
+                queryset=ServiceAtLocation.objects.select_related("site__area").defer(
+                    "site__area__boundary"
+                ),
+            ),
+            Prefetch(
+                "areas",
+                queryset=ServiceArea.objects.select_related("area").defer("area__boundary"),
+            ),
+        )
+        .order_by("-created_at", "name_en", "pk")
+    )
+
+
+def draft_for_user(user: User | AnonymousUser | None, uuid: Any) -> Service:
+    """One draft `user` reviews, or 404 (forged ids, published services, foreign drafts)."""
+    service = drafts_for_user(user).filter(uuid=_as_uuid(uuid)).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def draft_count(user: User | AnonymousUser | None) -> int:
+    return services_for_user(user, "directory.review").filter(needs_review=True).count()
+
+
+def draft_rows(services: Sequence[Service]) -> list[DraftRow]:
+    """The review list's rows for one page of drafts (from `drafts_for_user`): the import
+    that created each is the first import audited after it was written (one query)."""
+    from bisect import bisect_left
+
+    from carenet.core.models import AuditAction, AuditEntry
+
+    created = [s.created_at for s in services]
+    imports: list[tuple[Any, str]] = []
+    if created:
+        imports = list(
+            AuditEntry.objects.filter(action=AuditAction.IMPORT, at__gte=min(created))
+            .filter(detail__startswith="HSDS import")
+            .order_by("at")
+            .values_list("at", "detail")[:500]
+        )
+    times = [at for at, _detail in imports]
+    rows = []
+    for service in services:
+        links = list(service.at_locations.all())
+        i = bisect_left(times, service.created_at)
+        at, summary = imports[i] if i < len(imports) else (None, "")
+        rows.append(
+            DraftRow(
+                service=service,
+                placed=bool(links) or bool(list(service.areas.all())),
+                draft_sites=[lk.site for lk in links if lk.site.needs_review],
+                imported_at=at,
+                import_summary=summary,
+            )
+        )
+    return rows

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from carenet.core import audit, permissions
 from carenet.core.models import AuditAction
@@ -258,3 +260,109 @@ def service_verify(*, actor: Actor, service: Service, request: HttpRequest | Non
         detail="verified",
         request=request,
     )
+
+
+# --- drafts kept by an import for review ---------------------------------------------------
+
+
+def _require_review(actor: Actor, service: Service) -> None:
+    """The actor reviews this service: its organisation's editors, coordinators of its
+    country, or of an area one of its sites is in (the same rule as the review list)."""
+    if actor is None:
+        return
+    reviewed = permissions.filter_for(
+        actor, "directory.review", Service.objects.filter(pk=service.pk), area_field="sites__area"
+    )
+    if not reviewed.exists():
+        raise Http404
+
+
+def _draft_sites(service: Service) -> list[Site]:
+    return list(Site.objects.filter(service_links__service=service, needs_review=True))
+
+
+@transaction.atomic
+def draft_publish(
+    *,
+    actor: Actor,
+    service: Service,
+    area: AdminArea | None = None,
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Publish a draft an import kept for review: a person checked it and, when the import
+    could not place it, picked the area it serves (`area` becomes a service area).
+
+    The draft's sites that wait for review are published with it. Refused (ValidationError)
+    when the service would still have no place, or when `area` is outside what the actor
+    reviews (an area-limited coordinator placing it elsewhere).
+    """
+    _require_review(actor, service)
+    if not service.needs_review:
+        raise ValidationError(_("This service is not a draft."), code="not_draft")
+    placing = area is not None and actor is not None
+    if placing and not permissions.can(actor, "directory.review", service.organisation, area):
+        raise ValidationError(
+            _("You can only place services in the areas you coordinate."), code="area"
+        )
+    changed = ["needs_review"]
+    # read the tables, not `service.areas`: the caller may have prefetched them
+    areas = ServiceArea.objects.filter(service=service)
+    if area is not None and not areas.filter(area=area).exists():
+        ServiceArea.objects.create(service=service, area=area)
+        changed.append("service_areas")
+    if not areas.exists() and not ServiceAtLocation.objects.filter(service=service).exists():
+        raise ValidationError(
+            _("Choose the place where the service is offered before publishing it."),
+            code="no_place",
+        )
+    for site in _draft_sites(service):
+        site.needs_review = False
+        site.save(update_fields=["needs_review", "updated_at"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=_who(actor),
+            obj=site,
+            changes=["needs_review"],
+            detail="draft published",
+            request=request,
+        )
+    service.needs_review = False
+    service.save(update_fields=["needs_review", "updated_at"])
+    audit.record(
+        AuditAction.UPDATE,
+        actor=_who(actor),
+        obj=service,
+        changes=changed,
+        detail="draft published",
+        request=request,
+    )
+    indexing.reindex([service.pk])
+    return changed
+
+
+@transaction.atomic
+def draft_reject(*, actor: Actor, service: Service, request: HttpRequest | None = None) -> None:
+    """Delete a draft an import kept for review, with its draft sites that no other service
+    uses. A published service is not deleted here."""
+    _require_review(actor, service)
+    if not service.needs_review:
+        raise ValidationError(_("This service is not a draft."), code="not_draft")
+    orphans = [s for s in _draft_sites(service) if s.service_links.count() == 1]
+    audit.record(
+        AuditAction.DELETE,
+        actor=_who(actor),
+        obj=service,
+        detail="draft rejected",
+        request=request,
+    )
+    for site in orphans:
+        audit.record(
+            AuditAction.DELETE,
+            actor=_who(actor),
+            obj=site,
+            detail="draft rejected",
+            request=request,
+        )
+    service.delete()
+    for site in orphans:
+        site.delete()

@@ -15,6 +15,9 @@ urlpatterns = [
     path("sites/new/", views.site_new, name="site_new"),
     path("sites/<str:uuid>/edit/", views.site_edit, name="site_edit"),
     path("stale/", views.stale, name="stale"),
+    path("drafts/", views.drafts, name="drafts"),
+    path("drafts/<str:uuid>/", views.draft_detail, name="draft"),
+    path("drafts/<str:uuid>/reject/", views.draft_reject, name="draft_reject"),
     path("api/", api.urls),
     path("<str:uuid>/", views.service_detail, name="service"),
 ]

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carenet.core import permissions
 from carenet.directory import presentation, queries, reference, services
-from carenet.directory.forms import SearchForm, ServiceForm, SiteForm, resolve_place
+from carenet.directory.forms import (
+    DraftPublishForm,
+    SearchForm,
+    ServiceForm,
+    SiteForm,
+    resolve_place,
+)
 
 PAGE_SIZE = 20
 # Public pages are compressed here (the project has no GZipMiddleware): a results page with
@@ -254,3 +260,70 @@ def stale(request: HttpRequest) -> HttpResponse:
     return render(
         request, "directory/stale.html", {"page": page, "stale_days": presentation.stale_days()}
     )
+
+
+# --- drafts an import kept for review -------------------------------------------------------
+
+DRAFTS_PAGE_SIZE = 25
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    if not permissions.can_somewhere(request.user, "directory.review"):
+        raise PermissionDenied
+
+
+@require_GET
+@login_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    """The drafts the user reviews: why each is a draft, the import that kept it, actions."""
+    _require_reviewer(request)
+    page = Paginator(queries.drafts_for_user(request.user), DRAFTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "directory/drafts.html",
+        {"page": page, "rows": queries.draft_rows(list(page.object_list))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def draft_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    """One draft: what it says, why it is a draft; place it and publish it."""
+    service = queries.draft_for_user(request.user, uuid)
+    row = queries.draft_rows([service])[0]
+    form = DraftPublishForm(request.POST or None, placed=row.placed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_publish(
+                actor=request.user,
+                service=service,
+                area=form.cleaned_data.get("area"),
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("area", exc)
+        else:
+            messages.success(request, _("The service is published."))
+            return redirect("directory:drafts")
+    return render(
+        request,
+        "directory/draft.html",
+        {
+            "service": service,
+            "row": row,
+            "form": form,
+            "facts": presentation.service_facts(service),
+            "can_edit": permissions.can(request.user, "directory.edit", service.organisation),
+        },
+    )
+
+
+@require_POST
+@login_required
+def draft_reject(request: HttpRequest, uuid: str) -> HttpResponse:
+    service = queries.draft_for_user(request.user, uuid)
+    services.draft_reject(actor=request.user, service=service, request=request)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("directory:drafts")
