@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 
 from carenet.core import spreadsheets
 
+# The codes of the ValidationErrors `check_upload` raises: a form puts them on its file field.
+CODES = frozenset({"file_type", "file_empty", "file_size", "file_content", "file_unzipped_size"})
+
 _ZIP = (b"PK\x03\x04",)
 _NAME_LENGTH = 150
 

@@ -20,7 +20,7 @@ from carenet.cop import forms, services
 from carenet.cop.models import ResourceKind
 from carenet.cop.queries import community as queries
 from carenet.cop.views.common import apply_errors, flags, require_network, user
-from carenet.core import audit, private_files
+from carenet.core import audit, private_files, uploads
 from carenet.core.models import AuditAction
 
 
@@ -124,12 +124,7 @@ def resource_new(request: HttpRequest, uuid: Any) -> HttpResponse:
             messages.success(request, _("The resource was shared."))
             return redirect("cop:library", uuid=cop.uuid)
         except ValidationError as exc:
-            form.add_error(
-                "file"
-                if getattr(exc, "code", "") in {"empty", "too_big", "type", "content"}
-                else None,
-                exc.messages,
-            )
+            form.add_error("file" if exc.code in uploads.CODES else None, exc.messages)
     return render(request, "cop/resource_form.html", {"form": form, "cop": cop})
 
 
