@@ -26,6 +26,7 @@ from carenet.reporting import months
 from carenet.reporting.models import (
     ActivityReport,
     AreaRollup,
+    Donor,
     ImportJob,
     PeriodStatus,
     ReportingMonth,
@@ -172,29 +173,28 @@ class OrgMonth:
         return self.status in (PeriodStatus.SUBMITTED, PeriodStatus.VALIDATED)
 
 
-def month_overview(user: AnyUser, month: datetime.date) -> list[OrgMonth]:
+def month_overview(
+    user: AnyUser, month: datetime.date, donor: Donor | None = None
+) -> list[OrgMonth]:
     """Organisations expected to report for `month` in the coordinator's scope, with status.
 
     Expected: active members of the coordination group, and any organisation that reported
     in the three months before. Area-limited coordinators see the organisations that reported
-    in their area in those months."""
+    in their area in those months. With a donor: the organisations that reported rows of that
+    donor in those months, and their rows of that donor."""
     since = months.add_months(month, -3)
     recent = rows_for(user, "reporting.validate").filter(month__gte=since, month__lte=month)
-    in_scope = permissions.filter_for(
-        user,
-        "reporting.validate",
-        Organisation.objects.filter(is_active=True),
-        org_field=None,
-        country_field="country",
-    )
-    orgs = Organisation.objects.filter(is_active=True).filter(
-        pk__in=in_scope.filter(coordination_member=True).values("pk")
-    ) | Organisation.objects.filter(pk__in=recent.values("organisation_id"))
+    in_month = rows_for(user, "reporting.validate").filter(month=month)
+    if donor is not None:
+        recent, in_month = recent.filter(funder=donor), in_month.filter(funder=donor)
+        orgs = Organisation.objects.filter(pk__in=recent.values("organisation_id"))
+    else:
+        orgs = _expected(user) | Organisation.objects.filter(
+            pk__in=recent.values("organisation_id")
+        )
     periods = {p.organisation_id: p for p in ReportingPeriod.objects.filter(month=month)}
     counts = dict(
-        rows_for(user, "reporting.validate")
-        .filter(month=month)
-        .values_list("organisation_id")
+        in_month.values_list("organisation_id")
         .annotate(n=Count("id"))
         .values_list("organisation_id", "n")
     )
@@ -205,6 +205,20 @@ def month_overview(user: AnyUser, month: datetime.date) -> list[OrgMonth]:
             OrgMonth(org, period.status if period else "none", counts.get(org.pk, 0), period)
         )
     return out
+
+
+def _expected(user: AnyUser) -> QuerySet[Organisation]:
+    """The active members of the coordination group in the coordinator's scope."""
+    in_scope = permissions.filter_for(
+        user,
+        "reporting.validate",
+        Organisation.objects.filter(is_active=True),
+        org_field=None,
+        country_field="country",
+    )
+    return Organisation.objects.filter(is_active=True).filter(
+        pk__in=in_scope.filter(coordination_member=True).values("pk")
+    )
 
 
 # --- gap analysis -----------------------------------------------------------------------------

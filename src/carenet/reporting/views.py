@@ -365,7 +365,8 @@ def _suffix(fmt: str) -> str:
 def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
     if not permissions.can_somewhere(_user(request), "reporting.validate"):
         raise Http404
-    rows = queries.month_overview(_user(request), month)
+    donor = donors.donor_by_code(request.GET.get("donor", "").strip())
+    rows = queries.month_overview(_user(request), month, donor)
     show = request.GET.get("show", "missing")
     shown = [r for r in rows if not r.reported] if show == "missing" else rows
     # the validation queue: submitted, waiting for a coordinator who may validate them
@@ -382,7 +383,7 @@ def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
             rows=gaps.month_table(shown),
             columns=gaps.month_columns(),
             fmt=request.GET["format"],
-            name=f"4W-status-{months.key(month)}",
+            name=f"4W-status-{months.key(month)}{'-' + donor.code if donor else ''}",
         )
     month_row = queries.month_row(month)
     return render(
@@ -398,6 +399,7 @@ def month_overview(request: HttpRequest, month: datetime.date) -> HttpResponse:
             "locked": bool(month_row and month_row.locked),
             "can_lock": permissions.can(_user(request), "reporting.lock"),
             "donor_choices": donors.donor_choices(),
+            "donor": donor,
             "previous": months.add_months(month, -1),
             "next": months.add_months(month, 1),
         },

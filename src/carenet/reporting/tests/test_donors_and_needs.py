@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,29 @@ def test_the_month_page_exports_one_donors_rows(people: People, codes: dict[str,
     page = client_for(people.coordinator).get(reverse("reporting:month", args=[MONTH]))
     html = page.content.decode()
     assert 'name="donor"' in html and '<option value="unicef">UNICEF</option>' in html
+
+
+def test_the_month_page_filters_by_donor(people: People, codes: dict[str, str]) -> None:
+    add_row(people.focal_point, people.org_a, donor="UNICEF")
+    add_row(people.focal_point, people.org_a, donor="ECHO", activity="7.1")
+    add_row(people.outsider, people.org_b, donor="ECHO")
+    url = reverse("reporting:month", args=[MONTH])
+    client = client_for(people.coordinator)
+
+    def table(query: str) -> list[tuple[str, int]]:
+        html = client.get(f"{url}?show=all&{query}").content.decode()
+        rows = html[html.index('id="month-table"') : html.index("</table>")]
+        return [
+            (acronym, int(n))
+            for acronym, n in re.findall(r">(ALPHA|BETA)</a>.*?<td>(\d+)</td></tr>", rows, re.S)
+        ]
+
+    assert table("") == [("ALPHA", 2), ("BETA", 1)]
+    assert table("donor=echo") == [("ALPHA", 1), ("BETA", 1)]
+    assert table("donor=unicef") == [("ALPHA", 1)]  # BETA reported no UNICEF row
+    assert table("donor=no-such-donor") == [("ALPHA", 2), ("BETA", 1)]
+    html = client.get(f"{url}?donor=unicef", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert '<option value="unicef" selected>' in html
+    assert "format=xlsx&amp;donor=unicef" in html and "?show=all&amp;donor=unicef" in html
+    export = client.get(f"{url}?show=all&donor=unicef&format=csv")
+    assert export.status_code == 200 and "BETA" not in export.content.decode()
