@@ -217,6 +217,7 @@ class ActivityReport(TimeStampedModel):
 
 
 class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Waiting for confirmation")  # uploaded, shown, not yet imported
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Checking")
     FAILED = "failed", _("Has errors")
