@@ -156,5 +156,70 @@ class PlaceField(forms.CharField):
         return area
 
 
+class PlacesField(forms.CharField):
+    """Several places, by name or P-code, separated by commas (P-codes also by spaces), each
+    read by `PlaceField`; cleans to the list of `AdminArea`s, in the order given, once each.
+    A name that fits several places names the candidates with their P-codes."""
+
+    default_error_messages = {
+        "ambiguous": _("Several places are called “%(value)s”: write one of %(candidates)s."),
+    }
+
+    def __init__(self, *, levels: tuple[int, ...] | None = None, country: str | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("label", _("Places"))
+        kwargs.setdefault(
+            "help_text",
+            _("Names or P-codes separated by commas, for example Irpinska, UA4606025."),
+        )
+        super().__init__(**kwargs)
+        self.one = PlaceField(levels=levels, country=country)
+
+    def clean(self, value: Any) -> list[AdminArea]:  # type: ignore[override]
+        text = super().clean(value) or ""
+        found: list[AdminArea] = []
+        errors: list[forms.ValidationError] = []
+        for item in _items(text):
+            try:
+                area = self._one(item)
+            except forms.ValidationError as exc:
+                errors.append(exc)
+                continue
+            if area not in found:
+                found.append(area)
+        if errors:
+            raise forms.ValidationError(errors)
+        return found
+
+    def _one(self, item: str) -> AdminArea:
+        try:
+            return self.one.clean(item)  # type: ignore[return-value]  # required: never None
+        except forms.ValidationError as exc:
+            widget = self.one.widget
+            if exc.code != "ambiguous" or not isinstance(widget, PlaceInput):
+                raise
+            candidates = ", ".join(f"{a.name} ({a.pcode})" for a in widget.candidates)
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous",
+                params={"value": item, "candidates": candidates},
+            ) from None  # fmt: skip
+
+
+def _items(text: str) -> list[str]:
+    """ "Irpinska, UA32 UA46" -> ["Irpinska", "UA32", "UA46"]: commas part names (which may
+    hold spaces); spaces part P-codes only."""
+    items: list[str] = []
+    for part in text.split(","):
+        words = part.split()
+        if not words:
+            continue
+        if all(_PCODE.match(w) for w in words):
+            items += words
+        else:
+            items.append(" ".join(words))
+    return items
+
+
 # The name older forms import: the same picker.
 PCodeField = PlaceField
