@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation, OrganisationKind, Role, User
 from carenet.core import uploads
-from carenet.geo import queries as geo_queries
-from carenet.geo.models import AdminArea
+from carenet.geo.forms import PlaceField, PlacesField
 from carenet.network.models import (
     ActionStatus,
     Decision,
@@ -29,30 +28,6 @@ def _sectors() -> Any:
     return Term.objects.of("sector").order_by("code")
 
 
-class PcodesField(forms.CharField):
-    """Areas given as P-codes separated by commas or spaces."""
-
-    def clean(self, value: Any) -> list[AdminArea]:  # type: ignore[override]
-        text = super().clean(value) or ""
-        codes = [c for c in text.replace(",", " ").split() if c]
-        if not codes:
-            return []
-        unknown = geo_queries.unknown_pcodes(codes)
-        if unknown:
-            raise ValidationError(
-                _("Unknown P-codes: %(codes)s") % {"codes": ", ".join(unknown)}, code="pcode"
-            )
-        return list(geo_queries.areas_by_pcodes(codes).values())
-
-
-class AreaField(forms.CharField):
-    def clean(self, value: Any) -> AdminArea | None:  # type: ignore[override]
-        areas = PcodesField(required=self.required).clean(value)
-        if len(areas) > 1:
-            raise ValidationError(_("One P-code only."))
-        return areas[0] if areas else None
-
-
 class ApplicationForm(forms.Form):
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
     acronym = forms.CharField(label=_("Acronym"), max_length=30)
@@ -66,12 +41,7 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    areas = PcodesField(
-        label=_("Areas of work (P-codes)"),
-        required=False,
-        max_length=500,
-        help_text=_("Separated by commas, e.g. UA32, UA4606025."),
-    )
+    areas = PlacesField(label=_("Areas of work"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_name = forms.CharField(label=_("Contact person"), max_length=200)
     contact_email = forms.EmailField(
@@ -103,7 +73,7 @@ class RosterFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *OrganisationKind.choices]
     )
     sector = forms.ChoiceField(label=_("Sector"), required=False)
-    area = forms.CharField(label=_("Area (P-code)"), required=False, max_length=20)
+    area = PlaceField(label=_("Area"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,6 +81,11 @@ class RosterFilterForm(forms.Form):
             ("", _("Any sector")),
             *[(t.code, t.label) for t in _sectors()],
         ]
+
+    def clean_area(self) -> str:
+        """The roster filters by P-code."""
+        area = self.cleaned_data["area"]
+        return area.pcode if area else ""
 
 
 class InviteForm(forms.Form):
@@ -244,7 +219,7 @@ class ActionStatusForm(forms.Form):
 
 class GoalForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=300)
-    area = AreaField(label=_("Area (P-code)"), max_length=20)
+    area = PlaceField(label=_("Area"))
     description = forms.CharField(
         label=_("Description"),
         required=False,
