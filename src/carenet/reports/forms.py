@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from carenet.geo.forms import PlaceField, PlacesField
 from carenet.reports.models import Grant, PackFormat, Programme, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,7 +19,7 @@ class PackForm(forms.Form):
         label=_("Month"), max_length=7, widget=forms.TextInput(attrs={"type": "month"})
     )
     donor = forms.ChoiceField(label=_("Donor"), required=False)
-    area = forms.CharField(label=_("Area P-code"), required=False, max_length=20)
+    area = PlaceField(label=_("Area"), required=False)
     format = forms.ChoiceField(label=_("Format"), choices=PackFormat.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -37,11 +38,10 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class TargetForm(forms.ModelForm):
-    area_pcode = forms.CharField(
-        label=_("Area P-code"),
+    area_pcode = PlaceField(
+        label=_("Area"),
         required=False,
-        max_length=20,
-        help_text=_("Blank: the whole network."),
+        help_text=_("Its name or P-code; blank: the whole network."),
     )
 
     class Meta:
@@ -49,23 +49,14 @@ class TargetForm(forms.ModelForm):
         fields = ["unit", "number", "due_on"]
         widgets = {"due_on": DATE}
 
-    def clean_area_pcode(self) -> Any:
-        from carenet.geo.models import AdminArea
-
-        pcode = self.cleaned_data["area_pcode"].strip().upper()
-        if not pcode:
-            return None
-        area = AdminArea.objects.filter(pcode=pcode).first()
-        if area is None:
-            raise forms.ValidationError(_("Unknown P-code “%(value)s”.") % {"value": pcode})
-        return area
-
 
 class GrantForm(forms.ModelForm):
-    area_pcodes = forms.CharField(
-        label=_("Areas (P-codes)"),
+    area_pcodes = PlacesField(
+        label=_("Areas"),
         required=False,
-        help_text=_("Separated by spaces or commas; blank: wherever the organisation works."),
+        help_text=_(
+            "Names or P-codes separated by commas; blank: wherever the organisation works."
+        ),
     )
 
     class Meta:
@@ -78,18 +69,6 @@ class GrantForm(forms.ModelForm):
         if len(code) != 3 or not code.isalpha():
             raise forms.ValidationError(_("Write the currency as its three letters, e.g. EUR."))
         return code
-
-    def clean_area_pcodes(self) -> list[Any]:
-        from carenet.geo.models import AdminArea
-
-        wanted = {p.upper() for p in self.cleaned_data["area_pcodes"].replace(",", " ").split()}
-        found = list(AdminArea.objects.filter(pcode__in=wanted))
-        unknown = wanted - {a.pcode for a in found}
-        if unknown:
-            raise forms.ValidationError(
-                _("Unknown P-code “%(value)s”.") % {"value": ", ".join(sorted(unknown))}
-            )
-        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

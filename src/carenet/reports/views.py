@@ -41,24 +41,30 @@ def _language(request: HttpRequest) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    month = months.current_reporting_month()
+    form = PackForm(initial={"period": months.key(month), "format": "pdf"})
+    return _home(request, form)
+
+
+def _home(request: HttpRequest, form: PackForm, status: int = 200) -> HttpResponse:
     org = getattr(request, "acting_organisation", None)
     may_grants = org is not None and permissions.can(_user(request), "reports.grants", org)
     if not queries.may_view(_user(request)) and not may_grants:
         raise Http404
-    month = months.current_reporting_month()
     return render(
         request,
         "reports/home.html",
         {
             "coordinator": queries.may_view(_user(request)),
             "may_grants": may_grants or queries.may_view(_user(request)),
-            "form": PackForm(initial={"period": months.key(month), "format": "pdf"}),
+            "form": form,
             "subscription": queries.subscription_of(_user(request)),
             "subscription_form": SubscriptionForm(
                 initial={"fmt": "pdf", "language": _language(request)}
             ),
-            "month": month,
+            "month": months.current_reporting_month(),
         },
+        status=status,
     )
 
 
@@ -68,11 +74,15 @@ def pack_download(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     form = PackForm(request.GET)
     if not form.is_valid():
+        if set(form.errors) == {"area"}:  # a place typed by name: say what did not fit
+            return _home(request, form, status=400)
         raise Http404
     data = form.cleaned_data
     try:
         wanted = services.parse_request(
-            period=data["period"], donor=data["donor"], area=data["area"]
+            period=data["period"],
+            donor=data["donor"],
+            area=data["area"].pcode if data["area"] else "",
         )
     except services.BadRequest as exc:
         raise Http404 from exc
