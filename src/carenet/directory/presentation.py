@@ -12,12 +12,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from carenet.directory import reference
-from carenet.directory.models import Service
+from carenet.directory.models import Service, Site
 from carenet.directory.queries import ResultRow
+from carenet.directory.text import in_reader_script
 from carenet.geo.maps import MapPoint, svg_map
 from carenet.geo.models import AdminArea
 
@@ -30,6 +31,24 @@ DAY_NAMES = {
     "SA": gettext_lazy("Saturday"),
     "SU": gettext_lazy("Sunday"),
 }
+
+
+def reader_language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def address_line(*parts: str, lang: str | None = None) -> str:
+    """Non-empty parts of an address joined by commas, in the reader's script: Ukrainian
+    Cyrillic in Latin script (KMU 2010) on English and Polish pages, as typed on Ukrainian
+    ones (`text.in_reader_script`)."""
+    lang = lang or reader_language()
+    return ", ".join(in_reader_script(p, lang) for p in parts if p)
+
+
+def site_address(site: Site) -> str:
+    """Where a site is, as every page shows it: street, postal code and town (or its area)."""
+    town = " ".join(p for p in (site.postal_code, site.city) if p) or site.area.name
+    return address_line(site.address, town)
 
 
 def stale_days() -> int:
@@ -168,10 +187,11 @@ def result_list(rows: Sequence[ResultRow], query: str = "") -> SafeString:
     # Translations and formats looked up once for the whole list, not once a row.
     call, remote, free = _esc(_("Call")), _("By phone, online or a mobile team"), _("Free")
     km, point = _("%(d)s km"), get_format("DECIMAL_SEPARATOR")
+    lang = reader_language()
     waiting: dict[int, tuple[str, str]] = {}
     items = []
     for r in rows:
-        place = ", ".join(p for p in (r.site_name, r.address, r.city) if p)
+        place = ", ".join(p for p in (r.site_name, address_line(r.address, r.city, lang=lang)) if p)
         where = remote if r.remote else place
         badges: list[tuple[str, str]] = []
         if r.distance_km is not None:
