@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,7 +21,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carenet.community import files, queries, scoring
+from carenet.community import queries, scoring
 from carenet.community.models import (
     ActionItem,
     ActionStatus,
@@ -44,12 +45,15 @@ from carenet.community.models import (
     SupportOffer,
     SupportSpace,
 )
-from carenet.core import audit
+from carenet.core import audit, uploads
 from carenet.core.models import AuditAction
 
 if TYPE_CHECKING:
     from carenet.accounts.models import Organisation, User
     from carenet.geo.models import AdminArea
+
+# The evidence files an implementation stage accepts (size: CARENET_COMMUNITY_EVIDENCE_MAX_BYTES).
+EVIDENCE_TYPES = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "odt", "ods", "txt", "csv")
 
 # The smallest kind of area a community can be: an oblast or voivodeship is not one.
 MIN_COMMUNITY_LEVEL = 2
@@ -601,7 +605,11 @@ def evidence_add(
     if kind == EvidenceKind.LINK and url:
         evidence.url = url
     elif kind == EvidenceKind.FILE and upload is not None:
-        checked = files.check_upload(upload)
+        checked = uploads.check_upload(
+            upload,
+            allowed=EVIDENCE_TYPES,
+            max_bytes=settings.CARENET_COMMUNITY_EVIDENCE_MAX_BYTES,
+        )
         evidence.original_name = checked.original_name
         evidence.content_type = checked.content_type
         evidence.size = checked.size

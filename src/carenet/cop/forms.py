@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation, User
 from carenet.accounts.queries import memberships_of
-from carenet.cop.files import KINDS, max_bytes
 from carenet.cop.models import (
     AssessmentContext,
     CommunityOfPractice,
@@ -31,6 +30,7 @@ from carenet.cop.models import (
     WellbeingMeasure,
 )
 from carenet.cop.privacy import check_no_identifiers
+from carenet.cop.services.content import RESOURCE_TYPES, resource_max_bytes
 from carenet.geo.forms import PlaceField
 
 IDENTIFIER_WARNING = _(
@@ -262,8 +262,8 @@ class ResourceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("%(types)s; at most %(mb)s MB.") % {
-            "types": ", ".join(sorted(KINDS)),
-            "mb": max_bytes() // (1024 * 1024),
+            "types": ", ".join(sorted(RESOURCE_TYPES)),
+            "mb": resource_max_bytes() // (1024 * 1024),
         }
 
     def clean(self) -> dict[str, Any]:

@@ -247,6 +247,7 @@ def test_a_stage_is_set_through_the_form(people: Any, implementation: Any) -> No
 def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carenet.accounts.models import User
-from carenet.cop.files import check_upload
 from carenet.cop.models import (
     CommunityOfPractice,
     CopMember,
@@ -28,10 +28,19 @@ from carenet.cop.models import (
     Thread,
 )
 from carenet.cop.privacy import check_no_identifiers
-from carenet.core import audit, permissions
+from carenet.core import audit, permissions, uploads
 from carenet.core.models import AuditAction
 
 _TAG = re.compile(r"[^\w-]+")
+
+# The documents a CoP library accepts (size: CARENET_COP_MAX_UPLOAD_MB).
+RESOURCE_TYPES = (
+    "pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "png", "jpg", "jpeg", "mp3",
+)  # fmt: skip
+
+
+def resource_max_bytes() -> int:
+    return int(settings.CARENET_COP_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 @transaction.atomic
@@ -135,10 +144,12 @@ def resource_add(
         shared_by=actor,
     )
     if upload is not None:
-        kind = check_upload(upload)
+        checked = uploads.check_upload(
+            upload, allowed=RESOURCE_TYPES, max_bytes=resource_max_bytes()
+        )
         resource.kind = ResourceKind.FILE
         resource.original_name = (upload.name or "file")[-200:]
-        resource.content_type, resource.size_bytes = kind.content_type, upload.size or 0
+        resource.content_type, resource.size_bytes = checked.content_type, checked.size
         resource.file.save(upload.name or "file", upload, save=False)
     else:
         resource.kind, resource.url = ResourceKind.LINK, url
