@@ -28,6 +28,28 @@ def _sectors() -> Any:
     return Term.objects.of("sector").order_by("code")
 
 
+def _active_organisations() -> Any:
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """ "Dnipro Association of Psychologists (DAOP0007)": an acronym alone is a code few
+    people recognise."""
+    if organisation.acronym:
+        return f"{organisation.name} ({organisation.acronym})"
+    return str(organisation.name)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return organisation_label(obj)
+
+
+class OrganisationsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return organisation_label(obj)
+
+
 class ApplicationForm(forms.Form):
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
     acronym = forms.CharField(label=_("Acronym"), max_length=30)
@@ -142,7 +164,7 @@ class MeetingForm(forms.Form):
 
 class RecordForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MeetingStatus.choices)
-    attending = forms.ModelMultipleChoiceField(
+    attending = OrganisationsChoiceField(
         label=_("Organisations present"),
         required=False,
         queryset=Organisation.objects.none(),
@@ -162,7 +184,7 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(
             forms.ModelMultipleChoiceField, self.fields["attending"]
-        ).queryset = Organisation.objects.filter(is_active=True).order_by("acronym")
+        ).queryset = _active_organisations()
 
 
 class DecisionForm(forms.Form):
@@ -192,7 +214,7 @@ class PersonByEmailField(forms.EmailField):
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
-    owner_organisation = forms.ModelChoiceField(
+    owner_organisation = OrganisationChoiceField(
         label=_("Organisation responsible"),
         required=False,
         queryset=Organisation.objects.none(),
@@ -208,7 +230,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(
             forms.ModelChoiceField, self.fields["owner_organisation"]
-        ).queryset = Organisation.objects.filter(is_active=True).order_by("acronym")
+        ).queryset = _active_organisations()
         cast(forms.ModelChoiceField, self.fields["decision"]).queryset = meeting.decisions.all()
 
 
@@ -227,15 +249,13 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
-    lead = forms.ModelChoiceField(
+    lead = OrganisationChoiceField(
         label=_("Lead organisation"), required=False, queryset=Organisation.objects.none()
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = Organisation.objects.filter(
-            is_active=True
-        ).order_by("acronym")
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = _active_organisations()
 
 
 class GoalStatusForm(forms.Form):
