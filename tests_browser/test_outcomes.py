@@ -125,3 +125,26 @@ def test_a_practitioner_runs_an_sh_plus_cycle(page: Any, network: dict[str, Any]
     assert "SH+ spring group" not in page.content()
     screenshot(page, "outcomes-dashboard-phone")
     assert axe_violations(page) == []
+
+
+def test_an_admin_writes_the_safety_protocol_on_a_phone(page: Any, network: dict[str, Any]) -> None:
+    from carenet.accounts.models import Organisation
+
+    admin = User.objects.create_user("admin@alpha.test", PASSWORD)
+    account_services.membership_set(
+        actor=None,
+        user=admin,
+        organisation=Organisation.objects.get(acronym="ALPHA"),
+        role=Role.ORG_ADMIN,
+    )
+    sign_in(page, "admin@alpha.test", PASSWORD)
+    page.goto(page.base + "/outcomes/")
+    page.get_by_role("link", name="Safety protocols").click()
+    page.fill("textarea[name=text_en]", "Stay with the person. Call the duty psychologist.")
+    page.get_by_role("button", name="Save the protocol").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").or_(page.locator(".messages")).first.is_visible()
+    assert "Call the duty psychologist." in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "outcomes-protocols-phone")
+    assert not axe_violations(page)
