@@ -145,11 +145,14 @@ def test_it_tells_reviewers_on_the_home_page(draft: Service, people: People) -> 
 
 
 def test_it_speaks_ukrainian_and_polish(draft: Service, people: People) -> None:
-    for lang, heading in (("uk", "Чернетки на перевірку"), ("pl", "Szkice do sprawdzenia")):
+    for lang, heading, back in (
+        ("uk", "Чернетки на перевірку", "Назад до чернеток"),
+        ("pl", "Szkice do sprawdzenia", "Powrót do szkiców"),
+    ):
         client = client_for(people.coordinator)
         client.cookies["django_language"] = lang
         assert heading in client.get("/services/drafts/").content.decode()
-        assert heading in client.get(_url(draft)).content.decode()
+        assert back in client.get(_url(draft)).content.decode()
 
 
 # --- placing and publishing --------------------------------------------------------------
