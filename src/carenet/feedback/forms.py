@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from carenet.feedback import antispam
+from carenet.core.antispam import PublicForm, plain
 from carenet.feedback.models import (
     CONTACT_LIMIT,
     TEXT_LIMIT,
@@ -20,54 +19,6 @@ from carenet.feedback.models import (
 )
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
-# Markup or script in free text: tags, javascript: URLs, event handlers.
-_MARKUP = re.compile(r"<\s*/?\s*[a-z!]|javascript\s*:|\bon[a-z]+\s*=", re.IGNORECASE)
-PLAIN_TEXT = _("Please write plain text, without HTML or scripts.")
-TOKEN_ERRORS = {
-    "invalid": _("The form could not be sent. Please open the page again and retry."),
-    "too_fast": _("The form was sent too quickly. Please check your answers and send it again."),
-    "expired": _("The form was open for too long. Please send it again."),
-}
-
-
-def plain(value: str) -> str:
-    value = value.strip()
-    if _MARKUP.search(value):
-        raise ValidationError(PLAIN_TEXT, code="markup")
-    return value
-
-
-class PublicForm(forms.Form):
-    """The anti-spam fields every public form carries (see `antispam`)."""
-
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    token = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, target: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.target = target
-        if not self.is_bound:
-            self.initial["token"] = antispam.issue_token(target)
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise ValidationError(TOKEN_ERRORS["invalid"], code="honeypot")
-        return ""
-
-    def clean_token(self) -> str:
-        token = self.cleaned_data["token"]
-        problem = antispam.check_token(token, self.target)
-        if problem:
-            raise ValidationError(TOKEN_ERRORS[problem], code=problem)
-        return token
-
-    def fresh_token(self) -> str:
-        """A new token for the form shown again after an error."""
-        return antispam.issue_token(self.target)
 
 
 class FeedbackForm(PublicForm):

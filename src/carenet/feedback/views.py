@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carenet.accounts.models import Organisation
-from carenet.core import permissions
-from carenet.feedback import antispam, forms, queries, services
+from carenet.core import antispam, permissions
+from carenet.feedback import forms, queries, services
 from carenet.feedback.models import TRANSITIONS, ComplaintStatus
 
 POSTER_LANGUAGES = ("en", "uk", "pl")

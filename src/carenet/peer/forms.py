@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carenet.feedback.forms import PublicForm, plain  # one spam guard for public forms
+from carenet.core.antispam import PublicForm, plain
 from carenet.peer.models import AssignmentRole, GroupKind, PeerGroup, ScreeningStep, VolunteerStatus
 
 

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carenet.accounts.models import Organisation, User
-from carenet.core import permissions
-from carenet.feedback import antispam
+from carenet.core import antispam, permissions
 from carenet.peer import forms, queries, services
 
 

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from carenet.conftest import People
+from carenet.core import antispam
 from carenet.directory import services as directory_services
-from carenet.feedback import antispam
 from carenet.feedback.models import ComplaintCategory
 from carenet.feedback.reference import load_reference
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from carenet.core import antispam
 from carenet.core.models import AuditEntry
-from carenet.feedback import antispam
 from carenet.feedback.models import Answer, Feedback
 from carenet.feedback.tests.conftest import anonymous, feedback_data, make_site, token
 

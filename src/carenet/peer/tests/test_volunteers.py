@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from carenet.conftest import People, assert_access, client_for
-from carenet.feedback import antispam
+from carenet.core import antispam
 from carenet.peer import queries, services
 from carenet.peer.models import Volunteer
 from carenet.peer.tests.conftest import group, volunteer
