@@ -129,3 +129,8 @@ def key_for_tag(tag: object) -> str | None:
 
 def key_for_label(label: object) -> str | None:
     return _by_label().get(_fold(str(label or "")))
+
+
+def is_old_tag(header: object) -> bool:
+    """Whether a header (title and hashtag joined by " / ") holds an HXL 1.0-style hashtag."""
+    return any(normalise_tag(part) in OLD_TAGS for part in str(header or "").split(" / "))

@@ -109,6 +109,23 @@ def job_for(user: AnyUser, uuid: Any) -> ImportJob:
     return job
 
 
+def upload_for(user: AnyUser, organisation: Organisation, uuid: Any) -> ImportJob:
+    """An upload `user` made for `organisation` and may still import; 404 for anyone else's,
+    another organisation's, a forged id, or a file no longer kept."""
+    if user is None or not user.is_authenticated:
+        raise Http404
+    jobs = permissions.filter_for(user, "reporting.edit", ImportJob.objects.all())
+    job = (
+        jobs.filter(uuid=as_uuid(uuid), organisation=organisation, created_by=user)
+        .exclude(stored_path="")
+        .select_related("organisation")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
+
+
 def can_validate(user: AnyUser, period: ReportingPeriod) -> bool:
     """Coordinators validate a period they reach whole: the network's, or one whose rows
     all lie in their area."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import logging
 import shutil
 from collections.abc import Iterable, Mapping
@@ -314,6 +315,14 @@ def import_start(
         valid_only=valid_only,
         update_existing=update_existing,
     )
+    target = _store(job, upload, file_name)
+    _dispatch(job, target.stat().st_size, background)
+    job.refresh_from_db()
+    return job
+
+
+def _store(job: ImportJob, upload: IO[bytes], file_name: str) -> Path:
+    """Keep the uploaded file in the private imports folder, named by the job's UUID."""
     target = import_dir() / f"{job.uuid}{Path(file_name).suffix.lower()[:8]}"
     digest = hashlib.sha256()
     with target.open("wb") as out:
@@ -322,17 +331,135 @@ def import_start(
             out.write(chunk)
     job.stored_path, job.file_sha256 = str(target), digest.hexdigest()
     job.save(update_fields=["stored_path", "file_sha256"])
-    _dispatch(job, target.stat().st_size, background)
+    return target
+
+
+# --- the preview of an upload, before it is imported -----------------------------------------
+
+PREVIEW_CHECK_ROWS = 1000  # rows checked on the preview page; the import checks them all
+PREVIEW_ERRORS = 20
+
+
+def import_upload(
+    *,
+    actor: User,
+    organisation: Organisation,
+    month: datetime.date,
+    upload: IO[bytes],
+    file_name: str,
+    valid_only: bool = False,
+    update_existing: bool = False,
+) -> ImportJob:
+    """Keep an uploaded file for its preview; nothing is checked or imported until the
+    uploader confirms it (`import_confirm`)."""
+    job = ImportJob.objects.create(
+        organisation=organisation,
+        month=month,
+        created_by=actor,
+        file_name=Path(file_name).name[:255],
+        stored_path="",
+        file_sha256="",
+        valid_only=valid_only,
+        update_existing=update_existing,
+        status=ImportStatus.PREVIEW,
+    )
+    _store(job, upload, file_name)
+    return job
+
+
+@dataclass
+class PreviewColumn:
+    """A header of the file, and the field it is read as ("" when it is ignored)."""
+
+    header: str
+    field: str
+    old_tag: bool = False
+
+
+@dataclass
+class Preview:
+    """What the file holds and what importing it would read, before it is imported."""
+
+    columns: list[PreviewColumn] = field(default_factory=list)
+    rows: int = 0
+    checked_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    readable: bool = True
+
+    @property
+    def ignored(self) -> list[str]:
+        return [c.header for c in self.columns if not c.field and c.header]
+
+    @property
+    def all_checked(self) -> bool:
+        return self.checked_rows >= self.rows
+
+
+def import_preview(job: ImportJob) -> Preview:
+    """How the job's file's columns are read, how many rows it has, and the first errors of
+    its first PREVIEW_CHECK_ROWS rows (a large file is checked in full when imported)."""
+    from carenet.reporting.columns import is_old_tag
+    from carenet.reporting.validation import column_label
+
+    try:
+        table = open_table(Path(job.stored_path))
+    except (UnreadableFile, OSError) as exc:
+        code, params = (exc.code, exc.params) if isinstance(exc, UnreadableFile) else ("", {})
+        error = RowError(0, "", code or "unreadable_file", params)
+        return Preview(errors=[error], error_count=1, readable=False)
+    preview = Preview(
+        columns=[
+            PreviewColumn(header, column_label(key) if key else "", is_old_tag(header))
+            for header, key in table.headers
+        ],
+        rows=max(table.total_rows, 0),
+    )
+    errors = required_columns_missing(table.columns.values())
+    if not errors:
+        problems: list[RowError] = []
+        first = itertools.islice(table.rows, PREVIEW_CHECK_ROWS)
+        cells = (_row_cells(table, line, row, problems) for line, row in first)
+        checked = check_cells(
+            job.organisation, job.month, cells, update_existing=job.update_existing
+        )
+        if problems:
+            _add_cell_problems(checked, problems)
+        errors, preview.checked_rows = checked.errors, checked.total
+        if checked.total < PREVIEW_CHECK_ROWS:  # every row was read: count them exactly
+            preview.rows = checked.total
+    preview.errors, preview.error_count = errors[:PREVIEW_ERRORS], len(errors)
+    return preview
+
+
+def import_confirm(*, actor: User, job: ImportJob, valid_only: bool = False) -> ImportJob:
+    """Import a previewed upload (only its valid rows, when asked now or at the upload): at
+    once when small, else in the background. Confirming twice (a double click) imports once."""
+    taken = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.QUEUED, valid_only=job.valid_only or valid_only
+    )
+    if taken:
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=job,
+            organisation=job.organisation,
+            changes=["status"],
+            detail="confirmed after preview",
+        )
+        _dispatch(job, Path(job.stored_path).stat().st_size, None)
     job.refresh_from_db()
     return job
 
 
 def imports_purge(*, older_than: datetime.timedelta) -> int:
-    """Delete the stored files of rejected imports (and files no import names) older than
-    `older_than`; returns how many files went. Imported files are kept with their job."""
+    """Delete the stored files of rejected imports, of uploads never confirmed after their
+    preview (and files no import names) older than `older_than`; returns how many files
+    went. Imported files are kept with their job."""
     cutoff = timezone.now() - older_than
     rejected = ImportJob.objects.filter(
-        status__in=[ImportStatus.FAILED, ImportStatus.CRASHED], created_at__lt=cutoff
+        status__in=[ImportStatus.FAILED, ImportStatus.CRASHED, ImportStatus.PREVIEW],
+        created_at__lt=cutoff,
     ).exclude(stored_path="")
     removed = 0
     for path in rejected.values_list("stored_path", flat=True).iterator():

@@ -25,5 +25,10 @@ urlpatterns = [
     path("<uuid:org>/<yyyymm:month>/validate/", views.validate, name="validate"),
     path("<uuid:org>/<yyyymm:month>/return/", views.return_period, name="return"),
     path("<uuid:org>/<yyyymm:month>/upload/", views.upload, name="upload"),
+    path(
+        "<uuid:org>/<yyyymm:month>/upload/<uuid:upload>/",
+        views.upload_preview,
+        name="upload_preview",
+    ),
     path("<uuid:org>/<yyyymm:month>/template.xlsx", views.template, name="template"),
 ]

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from carenet.accounts.models import Organisation
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 from carenet.core import permissions
 from carenet.reporting import donors, exports, gaps, months, queries, services
 from carenet.reporting.forms import NeedsForm, ReturnForm, RowForm, UploadForm
-from carenet.reporting.models import ActivityReport, PeriodStatus
+from carenet.reporting.models import ActivityReport, ImportStatus, PeriodStatus
 from carenet.reporting.validation import column_label, message
 
 PAGE_SIZE = 50
@@ -258,7 +258,7 @@ def upload(request: HttpRequest, org: str, month: datetime.date) -> HttpResponse
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        job = services.import_start(
+        job = services.import_upload(
             actor=_user(request),
             organisation=organisation,
             month=month,
@@ -267,7 +267,9 @@ def upload(request: HttpRequest, org: str, month: datetime.date) -> HttpResponse
             valid_only=form.cleaned_data["valid_only"],
             update_existing=form.cleaned_data["update_existing"],
         )
-        return redirect("reporting:job", job=job.uuid)
+        return redirect(
+            "reporting:upload_preview", org=organisation.uuid, month=month, upload=job.uuid
+        )
     return render(
         request,
         "reporting/upload.html",
@@ -280,8 +282,49 @@ def upload(request: HttpRequest, org: str, month: datetime.date) -> HttpResponse
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def upload_preview(
+    request: HttpRequest, org: str, month: datetime.date, upload: str
+) -> HttpResponse:
+    """The uploaded file's columns, rows and first errors; "Import these rows" imports it."""
+    organisation = _editable_org(request, org)
+    the_job = queries.upload_for(_user(request), organisation, upload)
+    if the_job.month != month:
+        raise Http404
+    if request.method == "POST" and the_job.status == ImportStatus.PREVIEW:
+        the_job = services.import_confirm(
+            actor=_user(request), job=the_job, valid_only=request.POST.get("valid_only") == "1"
+        )
+    if the_job.status != ImportStatus.PREVIEW:
+        return redirect("reporting:job", job=the_job.uuid)
+    preview = services.import_preview(the_job)
+    errors = [
+        {"line": e.line, "column": column_label(e.column), "message": message(e)}
+        for e in preview.errors
+    ]
+    return render(
+        request,
+        "reporting/upload_preview.html",
+        {
+            "job": the_job,
+            "preview": preview,
+            "errors": errors,
+            "more_errors": preview.error_count - len(errors),
+            "organisation": organisation,
+            "month": month,
+        },
+    )
+
+
+@login_required
 def job(request: HttpRequest, job: str) -> HttpResponse:
     the_job = queries.job_for(_user(request), job)
+    if the_job.status == ImportStatus.PREVIEW and the_job.month:
+        url = reverse(
+            "reporting:upload_preview",
+            args=[the_job.organisation.uuid, the_job.month, the_job.uuid],
+        )
+        return redirect(url)  # not imported yet: its preview (404 there for anyone else)
     errors = [
         {"line": e["line"], "column": column_label(e.get("column", "")), "message": message(e)}
         for e in the_job.errors[:500]

@@ -147,6 +147,9 @@ def test_upload_page_imports_and_shows_errors(
     with path.open("rb") as f:
         response = client_for(people.focal_point).post(url, {"file": f})
     assert response.status_code == 302
+    preview = client_for(people.focal_point).get(response["Location"]).content.decode()
+    assert "Unknown activity code “99.9”." in preview and ActivityReport.objects.count() == 0
+    response = client_for(people.focal_point).post(response["Location"])
     page = client_for(people.focal_point).get(response["Location"]).content.decode()
     assert "Unknown activity code “99.9”." in page and "Nothing was saved" in page
     assert ActivityReport.objects.count() == 0
