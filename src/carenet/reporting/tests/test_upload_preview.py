@@ -104,9 +104,7 @@ def test_it_recognises_the_older_hxl_hashtags(
     assert "<q>Notes</q>" in html and 'id="preview-ok"' in html
 
 
-def test_confirming_imports_the_rows(
-    people: People, codes: dict[str, str], tmp_path: Path
-) -> None:
+def test_confirming_imports_the_rows(people: People, codes: dict[str, str], tmp_path: Path) -> None:
     client = client_for(people.focal_point)
     preview = _upload(client, people.org_a, _free_text_csv(tmp_path / "ok.csv", [_row()]))
     response = client.post(preview)
