@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid as uuid_lib
 import zipfile
 from collections import defaultdict
@@ -269,11 +270,22 @@ def export_zip() -> bytes:
             out = io.StringIO()
             writer = spreadsheets.CsvDictWriter(out, names, lineterminator="\n")
             writer.writeheader()
+            times = [f["name"] for f in resource["schema"]["fields"] if f.get("type") == "time"]
             for row in tables.get(resource["name"], []):
-                writer.writerow(row)
+                writer.writerow(_with_seconds(row, times))
             zf.writestr(resource["path"], out.getvalue())
         zf.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
     return buffer.getvalue()
+
+
+def _with_seconds(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Times as HH:MM:SS, the form the descriptor's `time` type reads (JSON has HH:MM)."""
+    changed = {
+        n: f"{row[n]}:00"
+        for n in names
+        if isinstance(row.get(n), str) and re.fullmatch(r"\d{2}:\d{2}", row[n])
+    }
+    return {**row, **changed} if changed else row
 
 
 # --- reading files ----------------------------------------------------------------------------

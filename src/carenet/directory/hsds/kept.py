@@ -19,7 +19,9 @@ come back whole.
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -117,26 +119,53 @@ class BadExtra(ValueError):
 
 
 @cache
-def descriptor_types() -> dict[str, dict[str, str]]:
-    """Per HSDS table, its fields and their types, from the data package descriptor."""
+def descriptor_fields() -> dict[str, dict[str, dict[str, Any]]]:
+    """Per HSDS table, its fields as the data package descriptor declares them."""
     package = json.loads((Path(__file__).parent / "datapackage.json").read_text())
+    return {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in package["resources"]}
+
+
+@cache
+def descriptor_types() -> dict[str, dict[str, str]]:
+    """Per HSDS table, its fields and their types."""
     return {
-        r["name"]: {f["name"]: f.get("type", "string") for f in r["schema"]["fields"]}
-        for r in package["resources"]
+        table: {name: spec.get("type", "string") for name, spec in specs.items()}
+        for table, specs in descriptor_fields().items()
     }
 
 
+class Untyped(ValueError):
+    """A value that is not of the type the descriptor declares: not kept, reported."""
+
+
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+
+
 def typed(table: str, name: str, value: Any) -> Any:
-    """A value read from CSV (text) as the type the descriptor gives it; anything else, and
-    text that does not read as that type, as it came."""
+    """`value` as the type the descriptor declares (a number read from CSV is a number
+    again); Untyped if it is not one (a date where a number is declared)."""
     kind = descriptor_types().get(table, {}).get(name)
-    if not isinstance(value, str) or kind not in ("number", "integer"):
-        return value
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() and "." not in value else number
+    if kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise Untyped(f"{table}.{name}: not a number")
+        if not isinstance(value, str):
+            return value
+        try:
+            number = float(value)
+        except ValueError as exc:
+            raise Untyped(f"{table}.{name}: not a number") from exc
+        return int(number) if number.is_integer() and "." not in value else number
+    if kind == "date":
+        try:
+            datetime.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise Untyped(f"{table}.{name}: not a date (YYYY-MM-DD)") from exc
+    if kind == "time" and not _TIME.match(str(value)):
+        raise Untyped(f"{table}.{name}: not a time (HH:MM)")
+    allowed = descriptor_fields().get(table, {}).get(name, {}).get("constraints", {}).get("enum")
+    if allowed and value not in allowed:
+        raise Untyped(f"{table}.{name}: not one of {', '.join(allowed)}")
+    return value
 
 
 class Index:
@@ -145,6 +174,8 @@ class Index:
     def __init__(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         self.by_id: dict[tuple[str, str], dict[str, Any]] = {}
         self.by_link: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        # (table, row id, what) of the values left out for not being of their declared type
+        self.untyped: list[tuple[str, str, str]] = []
         for table, rows in tables.items():
             for row in rows:
                 if not isinstance(row, dict) or row.get("__invalid__"):
@@ -169,11 +200,9 @@ class Index:
         """`row` as a nested HSDS object: its own fields, typed, and its nested rows."""
         dropped = LINKS - OWN_LINKS.get(table, frozenset())
         names = descriptor_types().get(table, {})
-        out = {
-            k: typed(table, k, v)
-            for k, v in row.items()
-            if k in names and k not in dropped and v not in (None, "")
-        }
+        out = self.typed_fields(
+            table, {k: v for k, v in row.items() if k in names and k not in dropped}
+        )
         if depth > 4 or row.get("id") in (None, ""):
             return out
         for key in CHILDREN.get(table, {}):
@@ -186,16 +215,55 @@ class Index:
                 out[key] = self.nested(child, target, depth + 1)
         return out
 
+    def typed_fields(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """The non-empty values of `row`, typed; the untyped ones are noted and left out."""
+        out = {}
+        for name, value in row.items():
+            if value in (None, ""):
+                continue
+            try:
+                out[name] = typed(table, name, value)
+            except Untyped as exc:
+                self.untyped.append((table, str(row.get("id", "")), str(exc)))
+        return out
 
-def scalars(table: str, row: dict[str, Any], also: Iterable[str] = ()) -> dict[str, Any]:
-    """The fields of `row` CareNet has no column for (and those in `also`), typed."""
-    fields = descriptor_types().get(table, {})
-    mapped = MAPPED.get(table, frozenset()) - set(also)
-    return {
-        k: typed(table, k, v)
-        for k, v in row.items()
-        if k in fields and k not in mapped and k not in LINKS and v not in (None, "")
-    }
+    def scalars(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """The fields of `row` CareNet has no column for, typed."""
+        fields = descriptor_types().get(table, {})
+        mapped = MAPPED.get(table, frozenset())
+        return self.typed_fields(
+            table,
+            {k: v for k, v in row.items() if k in fields and k not in mapped and k not in LINKS},
+        )
+
+
+# the fields CareNet writes itself in each list (see `out`): a row with no other field and
+# one of CareNet's own ids (our export read back) is not kept, CareNet writes it again
+WRITTEN: dict[str, frozenset[str]] = {
+    "phones": frozenset({"id", "number"}),
+    "contacts": frozenset({"id", "email"}),
+    "languages": frozenset({"id", "name", "code"}),
+    "cost_options": frozenset({"id", "option", "amount", "amount_description"}),
+    "schedules": frozenset({"id", "freq", "wkst", "byday", "opens_at", "closes_at", "timezone"}),
+    "addresses": frozenset(
+        {"id", "address_1", "city", "state_province", "postal_code", "country", "address_type"}
+    ),
+    "accessibility": frozenset({"id", "description"}),
+}
+
+
+def without_own_rows(extra: dict[str, Any], own_ids: set[str]) -> dict[str, Any]:
+    """`extra` without the rows CareNet wrote itself (see WRITTEN)."""
+    out = dict(extra)
+    for key, names in WRITTEN.items():
+        if key not in out:
+            continue
+        out[key] = [
+            r for r in out[key] if not (str(r.get("id")) in own_ids and set(r) - {MARK} <= names)
+        ]
+        if not out[key]:
+            del out[key]
+    return out
 
 
 def modelled(row: dict[str, Any], value: Any) -> dict[str, Any]:

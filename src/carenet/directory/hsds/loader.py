@@ -96,6 +96,12 @@ ORG_EXTRA_TYPES = {
 # tables whose rows are not kept as such: a taxonomy term is kept where an attribute of a kept
 # record uses it (see `kept`), and CareNet describes its own tables
 NOT_KEPT = frozenset({"meta_table_description"})
+# the organization fields an import keeps for an organisation it creates
+ORG_KEPT = (
+    frozenset(kept.descriptor_types()["organization"])
+    - kept.MAPPED["organization"]
+    - {"alternate_name"}
+)
 # columns that only link a row to its parent (flattened JSON, or CSV from other producers)
 _LINK_COLUMNS = frozenset({*kept.LINKS, "resource_id", "link_entity", "taxonomy_term_id"})
 
@@ -259,6 +265,8 @@ class Loader:
         self.links = self._links()
         if self.errors:
             raise ImportFailed(self.errors)
+        for table, rid, what in dict.fromkeys(self.index.untyped):
+            self.report.problems.append(RowError(table, 0, "", f"{what}: not kept", rid))
         self._write()
         return self.report
 
@@ -327,7 +335,9 @@ class Loader:
         return out
 
     def _kept(self, table: str, row: dict[str, Any], rid: str, keys: tuple[str, ...]) -> Any:
-        extra = kept.scalars(table, row) | self._kept_lists(table, rid, keys) | self._foreign(rid)
+        extra = (
+            self.index.scalars(table, row) | self._kept_lists(table, rid, keys) | self._foreign(rid)
+        )
         try:
             return kept.check(table, extra)
         except kept.BadExtra as exc:
@@ -368,7 +378,7 @@ class Loader:
                 self._problem("organization", n, row, exc)
         for n, row in rows:
             oid = str(row.get("id", ""))
-            if oid in existing and set(kept.scalars("organization", row)) - {"alternate_name"}:
+            if oid in existing and set(row) & ORG_KEPT:
                 self.report.problems.append(
                     RowError(
                         "organization",
@@ -559,7 +569,7 @@ class Loader:
             extra["accessibility"] = [
                 kept.modelled(r, data["accessibility"]) for r in extra["accessibility"]
             ]
-        return extra
+        return kept.without_own_rows(extra, _own_ids(sid, extra))
 
     def _area(self, row: dict[str, Any], lat: float | None, lon: float | None) -> Any:
         code = str(row.get("external_identifier", "")).strip().upper()
@@ -714,6 +724,7 @@ class Loader:
             if str(r.get("id", "")) not in placed
         ]
         extra |= {"schedules": schedules, "service_areas": unplaced}
+        extra = kept.without_own_rows(extra, _own_ids(sid, extra))
         return {k: v for k, v in extra.items() if v not in ([], None, "")}
 
     def _schedule(self, sid: str) -> list[dict[str, str]]:
@@ -769,7 +780,7 @@ class Loader:
                     raise problem
                 self.notes[sid].append(self._placement("service", n, service or {}, problem))
                 continue
-            extra = kept.scalars("service_area", row)
+            extra = self.index.scalars("service_area", row)
             if extra.get("name") == found[code].name_en:
                 del extra["name"]
             if extra.get("extent_type") == "text":
@@ -884,6 +895,15 @@ class Loader:
             ]
         )
         (self.report.created if plan.new else self.report.updated)["service"] += 1
+
+
+def _own_ids(rid: str, extra: dict[str, Any]) -> set[str]:
+    """The ids CareNet's export gives the nested rows of record `rid` (see `out`)."""
+    ids = {hsds_out.stable_id(rid, k) for k in ("phone", "contact", "address", "accessibility")}
+    ids.add(hsds_out.stable_id(rid, "cost"))
+    ids |= {hsds_out.stable_id(rid, "language", r.get("code")) for r in extra.get("languages", [])}
+    ids |= {hsds_out.stable_id(rid, "schedule", i) for i in range(len(extra.get("schedules", [])))}
+    return ids
 
 
 def hsds_out_is_uuid(value: Any) -> bool:

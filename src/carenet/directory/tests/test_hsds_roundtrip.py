@@ -36,14 +36,25 @@ EXCEPTIONS = {
     # `taxonomy_detail`; the examples nest the object under `taxonomy`, which is kept and
     # written back under `taxonomy_detail` (compared there)
     "*.attributes.*.taxonomy_term.taxonomy": "object written as taxonomy_detail",
+    # values of another type than HSDS 3.0 declares are reported by the import and not kept
+    # (the data package must validate against its descriptor)
+    "*.schedules.*.count": "the examples' count is a date; HSDS 3.0 declares a number",
+    "*.cost_options.*.valid_from": "the examples' valid_from is not a date",
+    "*.cost_options.*.valid_to": "the examples' valid_to is not a date",
+    "*.schedules.*.wkst": "the examples' TUE is not one of HSDS 3.0's MO, TU, ... SU",
 }
 # The examples' places are outside Ukraine and Poland (latitude 100, extent "extent"): the
 # test gives every location a P-code and coordinates, and every service area a P-code, of the
 # test gazetteer, as a person placing the imported drafts would; those values must come back.
 PCODE, AREA_PCODE = "UA4606025", "UA46"
 # Only in the data package: the examples give numbers where HSDS 3.0 declares text, and a
-# CSV file carries text
-AS_TEXT_IN_CSV = {"*.schedules.*.bymonthday", "*.schedules.*.byyearday"}
+# CSV file carries text; times are written HH:MM:SS, as the descriptor's `time` type reads
+AS_TEXT_IN_CSV = {
+    "*.schedules.*.bymonthday",
+    "*.schedules.*.byyearday",
+    "*.schedules.*.opens_at",
+    "*.schedules.*.closes_at",
+}
 
 
 def _placed(doc: Any, area: AdminArea) -> Any:
@@ -70,12 +81,16 @@ def _placed(doc: Any, area: AdminArea) -> Any:
     return doc
 
 
+def _excepted(path: str) -> bool:
+    return any(fnmatch.fnmatchcase(path, p) for p in EXCEPTIONS)
+
+
 def differences(
     original: Any, exported: Any, path: str = "", *, loose: frozenset[str] = frozenset()
 ) -> list[str]:
     """Where `exported` lacks a field of `original` or holds another value (recursively;
     list items are matched by id). Exported fields the original does not have are fine."""
-    if any(fnmatch.fnmatchcase(path, p) for p in EXCEPTIONS):
+    if _excepted(path):
         return []
     if isinstance(original, dict):
         if not isinstance(exported, dict):
@@ -86,7 +101,8 @@ def differences(
             if key == "taxonomy" and isinstance(value, dict):
                 name = "taxonomy_detail"
             if name not in exported:
-                out.append(f"{path}.{key}: missing")
+                if not _excepted(f"{path}.{name}"):
+                    out.append(f"{path}.{key}: missing")
                 continue
             out += differences(value, exported[name], f"{path}.{name}", loose=loose)
         return out
@@ -105,7 +121,8 @@ def differences(
                 out.append(f"{path}.{i}: {item!r} missing")
         return out
     if any(fnmatch.fnmatchcase(path, p) for p in loose):
-        return [] if str(original) == str(exported) else [f"{path}: {exported!r} != {original!r}"]
+        same = str(exported) in (str(original), f"{original}:00")
+        return [] if same else [f"{path}: {exported!r} != {original!r}"]
     if original != exported:
         return [f"{path}: {exported!r} != {original!r}"]
     return []
