@@ -372,8 +372,9 @@ class Loader:
             if oid in orgs or not hsds_out_is_uuid(oid):
                 continue
             try:
-                orgs[oid] = self._new_org(row, oid, acronyms)
-                self.org_extra[oid] = self._org_extra(row, oid, orgs[oid])
+                new = self._new_org(row, oid, acronyms)
+                self.org_extra[oid] = self._org_extra(row, oid, new)
+                orgs[oid] = new
             except RowProblem as exc:
                 self._problem("organization", n, row, exc)
         for n, row in rows:
@@ -735,7 +736,7 @@ class Loader:
     ) -> list[tuple[dict[str, Any], list[dict[str, str]]]]:
         """Each schedule row with the opening hours CareNet reads from it (none: unreadable,
         kept whole)."""
-        result = []
+        result: list[tuple[dict[str, Any], list[dict[str, str]]]] = []
         for row in self.by_parent[("schedule", sid)]:
             opens, closes = (
                 _time(row.get("opens_at"), "opens_at"),

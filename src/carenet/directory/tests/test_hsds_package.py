@@ -28,7 +28,7 @@ def _problems(package: bytes, folder: Path) -> list[str]:
         zf.extractall(folder)
     descriptor = json.loads((folder / "datapackage.json").read_text())
     with frictionless.system.use_context(trusted=True):
-        report = frictionless.Package(descriptor, basepath=str(folder)).validate()
+        report = frictionless.Package(descriptor, basepath=str(folder)).validate()  # type: ignore[misc]
     return [
         f"{task.name}: {error.type}: {error.message}"
         for task in report.tasks
