@@ -72,7 +72,11 @@ def test_upload_fix_submit_validate_and_map(
 
     page.click("text=Upload a spreadsheet")
     page.set_input_files("input[type=file]", str(template))
-    page.click("text=Check and import")
+    page.click("text=Check the file")
+    page.wait_for_selector("#preview-columns")
+    assert "Unknown P-code “UA9999999”." in page.inner_text("#preview-errors")
+    screenshot(page, "reporting-import-preview")
+    page.click("text=Import these rows")
     page.wait_for_selector("#import-errors")
     assert "Unknown P-code “UA9999999”." in page.inner_text("#import-errors")
     assert "Nothing was saved" in page.inner_text("main")
@@ -82,7 +86,8 @@ def test_upload_fix_submit_validate_and_map(
     _fill(template, [{**good, "P-code (lowest level known)": "UA3208015"}])
     page.click("text=Upload a file")
     page.set_input_files("input[type=file]", str(template))
-    page.click("text=Check and import")
+    page.click("text=Check the file")
+    page.click("text=Import these rows")
     page.wait_for_selector("#job-result")
     assert "Imported" in page.inner_text("#job-result")
 
