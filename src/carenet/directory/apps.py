@@ -16,11 +16,11 @@ class DirectoryConfig(AppConfig):
             org_actions={
                 "directory.view": ANY_MEMBER,
                 "directory.edit": {Role.ORG_ADMIN, Role.FOCAL_POINT},
-                # drafts an import kept (and stale listings): the organisation's own
-                # editors review theirs, coordinators those of their network or area
-                "directory.review": {Role.ORG_ADMIN, Role.FOCAL_POINT},
+                # place, publish or reject the drafts an import kept for review: the
+                # organisation's editors theirs, coordinators those of their network or area
+                "directory.publish": {Role.ORG_ADMIN, Role.FOCAL_POINT},
             },
-            network_actions={"directory.view", "directory.review"},
+            network_actions={"directory.view", "directory.review", "directory.publish"},
         )
         # The search keeps code lists in the cache (`reference.py`): a change made here
         # (admin, services) is seen at once, not after the cache's lifetime.

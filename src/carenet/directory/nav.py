@@ -32,7 +32,7 @@ def items(request: HttpRequest) -> list[NavItem]:
                 in_menu=False,
             )
         )
-    if permissions.can_somewhere(request.user, "directory.review"):
+    if permissions.can_somewhere(request.user, "directory.publish"):
         entries.append(
             NavItem(
                 _("Drafts for review"),
@@ -45,7 +45,7 @@ def items(request: HttpRequest) -> list[NavItem]:
 
 
 def notices(request: HttpRequest) -> list[Notice]:
-    if not permissions.can_somewhere(request.user, "directory.review"):
+    if not permissions.can_somewhere(request.user, "directory.publish"):
         return []
     waiting = queries.draft_count(request.user)
     if not waiting:

@@ -634,10 +634,10 @@ class DraftRow:
 
 
 def drafts_for_user(user: User | AnonymousUser | None) -> QuerySet[Service]:
-    """Services an import kept for review that `user` reviews (`directory.review`): their
+    """Services an import kept for review that `user` reviews (`directory.publish`): their
     organisation's admins and focal points, coordinators of their country or area."""
     return (
-        services_for_user(user, "directory.review")
+        services_for_user(user, "directory.publish")
         .filter(needs_review=True)
         .prefetch_related(
             Prefetch(
@@ -664,7 +664,7 @@ def draft_for_user(user: User | AnonymousUser | None, uuid: Any) -> Service:
 
 
 def draft_count(user: User | AnonymousUser | None) -> int:
-    return services_for_user(user, "directory.review").filter(needs_review=True).count()
+    return services_for_user(user, "directory.publish").filter(needs_review=True).count()
 
 
 def draft_rows(services: Sequence[Service]) -> list[DraftRow]:

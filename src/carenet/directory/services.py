@@ -271,7 +271,7 @@ def _require_review(actor: Actor, service: Service) -> None:
     if actor is None:
         return
     reviewed = permissions.filter_for(
-        actor, "directory.review", Service.objects.filter(pk=service.pk), area_field="sites__area"
+        actor, "directory.publish", Service.objects.filter(pk=service.pk), area_field="sites__area"
     )
     if not reviewed.exists():
         raise Http404
@@ -300,7 +300,7 @@ def draft_publish(
     if not service.needs_review:
         raise ValidationError(_("This service is not a draft."), code="not_draft")
     placing = area is not None and actor is not None
-    if placing and not permissions.can(actor, "directory.review", service.organisation, area):
+    if placing and not permissions.can(actor, "directory.publish", service.organisation, area):
         raise ValidationError(
             _("You can only place services in the areas you coordinate."), code="area"
         )

@@ -268,7 +268,7 @@ DRAFTS_PAGE_SIZE = 25
 
 
 def _require_reviewer(request: HttpRequest) -> None:
-    if not permissions.can_somewhere(request.user, "directory.review"):
+    if not permissions.can_somewhere(request.user, "directory.publish"):
         raise PermissionDenied
 
 
