@@ -284,3 +284,9 @@ def test_it_names_the_list_in_the_menu_of_reviewers_only(people: People) -> None
             request.user = user
             labels = [i.label for i in nav.items(request)]
             assert ("Drafts for review" in labels) is expected
+
+
+def test_it_marks_drafts_on_the_organisations_listings(draft: Service, people: People) -> None:
+    body = client_for(people.focal_point).get("/services/manage/").content.decode()
+    assert "draft for review" in body
+    assert _url(draft) in body
