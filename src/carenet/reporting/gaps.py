@@ -534,6 +534,10 @@ MAP_METRICS = {
 # the filters, the sort and page, the language, and the data version (docs/performance.md).
 
 PAGE_SECONDS = 3600  # a bound only: a write that feeds the page changes its key at once
+# The directory's change stamp counts the public services (0.1-0.4 s at national scale), and
+# listings are written by many apps (directory, imports, organisations): the stamp is read at
+# most once a minute, so a new listing reaches the gap pages within a minute.
+DIRECTORY_SECONDS = 60
 AREAS_PER_PAGE = 50
 _VERSION = "reporting:gaps:version"
 _KEPT = ("month", "level", "country", "donor", "metric")  # filters the page's links keep
@@ -592,15 +596,18 @@ def data_changed() -> None:
 
 def data_version(month: datetime.date) -> str:
     """What a month's gap pages are drawn from, as a text that changes with any of it: the
-    month's rollups (every 4W row written bumps the month's `rollup_version` in its own
+    month's rollups (every 4W row written bumps the month's `rollup_version` in the same
     transaction), the needs figures (`version`) and the public directory listings (their
-    change stamp). Read before the figures, so a page is never kept under a version newer
-    than what it shows."""
+    change stamp, `DIRECTORY_SECONDS`). Read before the figures, so a page is never kept
+    under a version newer than what it shows."""
     from carenet.directory import queries as directory
 
     row = queries.month_row(month)
     rollups = f"{row.pk}.{row.rollup_version}" if row is not None else "-"
-    return f"{rollups}:{version()}:{directory.public_services_stamp()}"
+    listings = cache.get_or_set(
+        "reporting:gaps:directory-stamp", directory.public_services_stamp, DIRECTORY_SECONDS
+    )
+    return f"{rollups}:{version()}:{listings}"
 
 
 def page_key(user: Any, ask: PageAsk) -> str:
