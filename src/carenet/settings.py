@@ -171,6 +171,11 @@ if REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if PRODUCTION:  # a cache the server's processes share (the gap pages are kept there)
+        CACHES["default"] = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
     # In-process by default; CARENET_TASKS=database queues work for `carenet db_worker`.
     TASKS = {
         "default": {
