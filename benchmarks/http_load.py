@@ -23,6 +23,9 @@ Bounded: `--requests` in all, and the run stops after `--max-seconds` whatever i
 loopback is used. A timed run should hold the machine's benchmark lock:
 `flock /tmp/carenet-bench.lock .venv/bin/python benchmarks/http_load.py`.
 
+Cache: the workers share Redis, as in production: BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/7, a database of its own, flushed when the run starts.
+
 Database: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/carenet_bench, created
 and filled once when it holds no national demo (areas, code lists and every app's part of the
 demo network: long on two cores; `--build-only` builds and stops, without the lock). The
@@ -51,6 +54,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/carenet_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/7"  # flushed at the start of each run
 BENCH_FIELD_KEY = "YmVuY2htYXJrLW9ubHktZmllbGQta2V5LTMyYnl0ZXM="  # synthetic data only
 os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
 os.environ.setdefault("CARENET_DATA_DIR", tempfile.mkdtemp(prefix="carenet-bench-http-"))
@@ -220,8 +224,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def empty_cache(url: str) -> None:
+    """The workers' shared cache starts empty, so that no page of another run or database
+    is served: only the benchmark's own Redis database is flushed."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    # one cache for every worker, as production runs: Redis, a database of its own
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    empty_cache(redis_url)
     env = dict(os.environ) | {
+        "REDIS_URL": redis_url,
         "CARENET_ENV": "production",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
