@@ -251,3 +251,38 @@ def test_a_field_that_does_not_come_back_is_found() -> None:
         ".phones.0: no item with id p",
     ]
     assert differences(original, {**original, "more": True}) == []
+
+
+def test_a_kept_row_goes_when_a_person_changes_what_carenet_took_from_it(
+    official: dict[str, Any],
+) -> None:
+    """The imported phone's extension described the imported number: after a person changes
+    the number, CareNet's phone is written alone; rows CareNet took nothing from stay."""
+    original = official["service_full.json"]
+    _import(original)
+    Site.objects.update(phone="+380 32 000 0000")
+    Service.objects.update(schedule=[{"day": "MO", "opens": "09:00", "closes": "12:00"}])
+    doc = hsds_exchange.export_json()
+    location = _exported_org(doc, original["organization"]["id"])["locations"][0]
+    assert [(p["number"], p.get("extension")) for p in location["phones"]] == [
+        ("+380 32 000 0000", None)
+    ]
+    assert location["contacts"][0]["title"] == "title"  # its e-mail is unchanged
+    service = _exported_service(doc, original["id"])
+    hours = [(s.get("byday"), s.get("opens_at")) for s in service["schedules"]]
+    assert ("MO", "09:00") in hours and ("byday", "20:20") in hours  # unreadable: kept whole
+
+
+def test_a_kept_value_must_be_of_its_hsds_type() -> None:
+    from carenet.directory.hsds import kept
+
+    assert kept.typed("phone", "extension", "100") == 100
+    with pytest.raises(kept.Untyped):
+        kept.typed("schedule", "count", "2005-01-01")
+    with pytest.raises(kept.Untyped):
+        kept.typed("schedule", "wkst", "TUE")
+    with pytest.raises(kept.BadExtra):
+        kept.check("service", {"phones": [{"id": "p", "fax": "1"}]})
+    with pytest.raises(kept.BadExtra):
+        kept.check("service", {"alternate_name": {"nested": True}})
+    assert kept.check("service", {"phones": [{"id": "p", "number": "1"}]})
