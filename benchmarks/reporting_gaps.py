@@ -130,8 +130,9 @@ def analyze() -> None:
 
 
 def page_times(month: datetime.date, country: str, runs: int) -> tuple[float, list[float]]:
-    """The first view with empty caches (the drawn map, the directory counts, the areas in
-    memory), then `runs` views as people see the page during the month."""
+    """The first view with empty caches (the page is drawn: the areas in memory, the
+    directory counts, the map), then `runs` views as people see the page during the month
+    (the page kept as drawn, `gaps.page_key`, until a write changes its data version)."""
     from django.core.cache import cache
     from django.test import Client
 
