@@ -21,9 +21,8 @@ Where it is read from (`rollup_plan`):
   a range that holds every month with a counted referral reads the cells over all time;
 * the **referrals** themselves when no set of scopes holds exactly the coordinator's reach (an
   area and a country together), or dates are read in another time zone than the rollup's
-  months: on PostgreSQL in the database (GROUP BY with `percentile_cont`), elsewhere in
-  Python. `from_referrals=True` counts so always; the tests hold that both give the same
-  table.
+  months: every referral of the range counted the way the days around whole months are
+  (`_day_parts`), so there is one way to count. The tests hold both to hand-counted figures.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ import functools
 import json
 import math
 import operator
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,10 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     BooleanField,
     CharField,
-    Count,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -90,11 +86,6 @@ GROUPINGS = {
 COUNTS = rollup.COUNTS
 MEDIANS = ("median_hours_to_acknowledge", "median_hours_to_start")
 LIMIT = 100
-_KEY_FIELDS = {
-    "organisation": ("from_organisation__acronym", "to_organisation__acronym"),
-    "layer": ("from_layer", "layer"),
-    "area": ("area__path", "area__path"),
-}
 
 
 def may_see_metrics(user: User | AnonymousUser | None) -> bool:
@@ -129,18 +120,16 @@ def pathway_metrics(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     limit: int = LIMIT,
-    from_referrals: bool = False,
 ) -> list[dict[str, Any]]:
     """The largest pathways (at most `limit`), an "other pathways" row when some are folded
     (key "other": True), then the total row (key "total": True). Counts are suppressed.
 
-    `since` / `until`: the days the referrals were sent (both included). `from_referrals`:
-    count the referrals themselves, never the rollup (the same table; for checks)."""
+    `since` / `until`: the days the referrals were sent (both included)."""
     if not may_see_metrics(user):
         permissions.require(user, "referral.metrics", hide=False)
     if by not in GROUPINGS:
         by = "organisation"
-    plan = None if from_referrals else rollup_plan(user, since, until)
+    plan = rollup_plan(user, since, until)
     if plan is not None:
         shown, other, total = _from_rollup(user, plan, by, limit)
     else:
@@ -528,6 +517,22 @@ def _day_parts(qs: QuerySet[Referral], by: str) -> dict[Pathway, _Part]:
     return parts
 
 
+class _Tenths(Func):
+    """An interval in tenths of an hour, rounded as `rollup.tenths` rounds it (PostgreSQL)."""
+
+    template = (
+        "CASE WHEN EXTRACT(EPOCH FROM (%(expressions)s)) < 86400 "
+        "THEN FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 180000000) / 360000000) "
+        "ELSE FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 1800000000) / 3600000000)"
+        " * 10 END"
+    )
+    output_field = FloatField()
+
+
+def _since_sent(field_name: str) -> _Tenths:
+    return _Tenths(ExpressionWrapper(F(field_name) - F("sent_at"), output_field=DurationField()))
+
+
 class _Region(Func):
     """The oblast / voivodeship P-code of an area path, as `rollup.region_of` reads it."""
 
@@ -577,81 +582,16 @@ def _from_referrals(
     until: datetime.date | None,
     limit: int,
 ) -> Rows:
+    """When no rollup plan fits: every referral of the range, counted as the days around
+    whole months are, shaped as the rollup's cells are."""
     if since:
         qs = qs.filter(sent_at__date__gte=since)
     if until:
         qs = qs.filter(sent_at__date__lte=until)
-    if connection.vendor == "postgresql":
-        rows, total = _in_database(qs, by)
-    else:
-        rows, total = _in_python(qs, by)
-    shown, folded = _fold(_labelled(rows, by), limit)
-    return shown, (_sum_rows(folded, "") if folded else None), total
-
-
-# --- PostgreSQL: in the database ---------------------------------------------------------------
-
-
-class _Median(Aggregate):
-    """PostgreSQL's exact median (NULLs are ignored)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class _Tenths(Func):
-    """An interval in tenths of an hour, rounded as `rollup.tenths` rounds it."""
-
-    template = (
-        "CASE WHEN EXTRACT(EPOCH FROM (%(expressions)s)) < 86400 "
-        "THEN FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 180000000) / 360000000) "
-        "ELSE FLOOR((EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 + 1800000000) / 3600000000)"
-        " * 10 END"
-    )
-    output_field = FloatField()
-
-
-def _since_sent(field_name: str) -> _Tenths:
-    return _Tenths(ExpressionWrapper(F(field_name) - F("sent_at"), output_field=DurationField()))
-
-
-def _aggregates() -> dict[str, Any]:
-    outcome = Q(status__in=list(OUTCOME_STATES))
-    return {
-        "sent": Count("pk"),
-        "acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
-        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
-        "started": Count("pk", filter=Q(started_at__isnull=False)),
-        "completed": Count("pk", filter=Q(status=Status.COMPLETED)),
-        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
-        "no_show": Count("pk", filter=Q(status=Status.NO_SHOW)),
-        "outcomes": Count("pk", filter=outcome),
-        "loops_closed": Count("pk", filter=outcome & Q(loop_closed_at__isnull=False)),
-        "_ack": _Median(_since_sent("acknowledged_at")),
-        "_start": _Median(_since_sent("started_at")),
-    }
-
-
-def _in_database(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    if by == "area":
-        region = Func(
-            F("area__path"),
-            Value("/"),
-            Value(1),
-            function="split_part",
-            output_field=CharField(),
-        )
-        grouped = qs.annotate(_from=region, _to=region)
-    else:
-        a, b = _KEY_FIELDS[by]
-        grouped = qs.annotate(_from=F(a), _to=F(b))
-    rows = [
-        _finish(row, str(row.pop("_from") or "—"), str(row.pop("_to") or "—"))
-        for row in grouped.values("_from", "_to").annotate(**_aggregates()).order_by()
-    ]
-    total = _finish(qs.aggregate(**_aggregates()), "", "")
-    return rows, total
+    parts = _day_parts(qs.order_by(), by)
+    floor = max(min_cell(), 1)
+    shown = {key: part for key, part in parts.items() if part.counts[0] >= floor}
+    return _shaped(shown, _Part.summed(parts.values()), by, limit)
 
 
 def _hours(value: float | None) -> float | None:
@@ -660,90 +600,11 @@ def _hours(value: float | None) -> float | None:
     return None if value is None else math.floor(value + 0.5) / 10
 
 
-def _finish(row: dict[str, Any], origin: str, target: str) -> dict[str, Any]:
-    out = {"from": origin, "to": target, **{k: row[k] for k in COUNTS}}
-    out["median_hours_to_acknowledge"] = _hours(row["_ack"])
-    out["median_hours_to_start"] = _hours(row["_start"])
-    out["loops_closed_share"] = _share(out)
-    return out
-
-
 def _share(row: dict[str, Any]) -> float | None:
     return round(row["loops_closed"] / row["outcomes"], 3) if row["outcomes"] else None
 
 
-# --- elsewhere: in Python ----------------------------------------------------------------------
-
-
-@dataclass
-class _Acc:
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
-    to_ack: list[int] = field(default_factory=list)
-    to_start: list[int] = field(default_factory=list)
-
-
-def _in_python(qs: QuerySet[Referral], by: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    columns = (*_KEY_FIELDS[by], *rollup.STEP_FIELDS)
-    groups: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
-    total = _Acc()
-    for row in qs.values_list(*columns).iterator(chunk_size=5000):
-        key = _key(by, row[0], row[1])
-        for acc in (groups[key], total):
-            _add(acc, *row[2:])
-    rows = [_row(k[0], k[1], acc) for k, acc in groups.items()]
-    return rows, _row("", "", total)
-
-
-def _key(by: str, a: Any, b: Any) -> tuple[str, str]:
-    if by == "area":
-        # Where the person is: an oblast / voivodeship (the first P-code of the path).
-        region = (a or "").split("/")[0] or "—"
-        return region, region
-    return str(a or "—"), str(b or "—")
-
-
-def _add(
-    acc: _Acc, status: str, sent: Any, ack: Any, accepted: Any, started: Any, loop: Any
-) -> None:
-    c = acc.counts
-    c["sent"] += 1
-    if ack:
-        c["acknowledged"] += 1
-        acc.to_ack.append(rollup.tenths(sent, ack) or 0)
-    if accepted:
-        c["accepted"] += 1
-    if started:
-        c["started"] += 1
-        acc.to_start.append(rollup.tenths(sent, started) or 0)
-    c["completed"] += status == Status.COMPLETED
-    c["declined"] += status == Status.DECLINED
-    c["no_show"] += status == Status.NO_SHOW
-    c["outcomes"] += status in OUTCOME_STATES
-    c["loops_closed"] += loop is not None and status in OUTCOME_STATES
-
-
-def _row(origin: str, target: str, acc: _Acc) -> dict[str, Any]:
-    out: dict[str, Any] = {"from": origin, "to": target, **acc.counts}
-    out["median_hours_to_acknowledge"] = _median(acc.to_ack)
-    out["median_hours_to_start"] = _median(acc.to_start)
-    out["loops_closed_share"] = _share(out)
-    return out
-
-
-def _median(values: list[int]) -> float | None:
-    return _hours(statistics.median(values)) if values else None
-
-
 # --- shaping the table -------------------------------------------------------------------------
-
-
-def _fold(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Rows to show (large enough, within the limit) and rows to fold into "other"."""
-    shown: list[dict[str, Any]] = []
-    folded: list[dict[str, Any]] = []
-    for row in rows:
-        (shown if row["sent"] >= min_cell() and len(shown) < limit else folded).append(row)
-    return shown, folded
 
 
 def _sum_rows(rows: list[dict[str, Any]], label: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The pathway metrics rollup: kept exact by the services, equal to counting the referrals."""
+"""The pathway metrics rollup: kept exact by the services; the metrics read from it (or, when
+no set of its scopes fits, counted from the referrals) match figures counted by hand."""
 
 from __future__ import annotations
 
@@ -28,11 +29,6 @@ from carenet.referrals.tests.conftest import (
 )
 
 LONG_AGO = datetime.date(2000, 1, 1)
-
-
-def direct(user: Any, by: str, **options: Any) -> list[dict[str, Any]]:
-    """The metrics counted from the referrals themselves, bypassing the rollup."""
-    return metrics.pathway_metrics(user, by, from_referrals=True, **options)
 
 
 def cells() -> dict[tuple[str, ...], tuple[Any, ...]]:
@@ -98,31 +94,89 @@ def network(world: World) -> None:
         services.referral_mark_outcome_seen(actor=world.people.practitioner, referral=referral)
 
 
+COLUMNS = (*rollup.COUNTS, "median_hours_to_acknowledge", "median_hours_to_start")
+# Counted by hand from `network`: two referrals in each state after draft, the i-th with
+# steps 1.5 + 3i hours apart (to the tenth of an hour below a day, to the hour from a day
+# on), every fourth (i = 0, 4, 8, 12, 16) to GAMMA, every third (i = 0, 3, ...) in Irpin,
+# the others in Lviv; the declined and completed ones' outcomes seen.
+#            sent ack acc start compl decl no-show outcomes loops  h to ack, h to start
+ALL = (18, 12, 8, 4, 2, 2, 2, 6, 4, 27.3, 86.0)
+NETWORK = {
+    "organisation": [
+        ("ALPHA", "BETA", (13, 9, 6, 3, 2, 1, 1, 4, 3, 22.5, 122.0)),
+        ("ALPHA", "GAMMA", (5, 3, 2, 1, 0, 1, 1, 2, 1, 38.0, 41.0)),
+    ],
+    "layer": [("3", "4", ALL)],
+    "area": [
+        ("Lvivska (UA46)", "Lvivska (UA46)", (12, 10, 8, 4, 2, 0, 2, 4, 2, 27.3, 86.0)),
+        ("Kyivska (UA32)", "Kyivska (UA32)", (6, 2, 0, 0, 0, 2, 0, 2, 2, 24.3, None)),
+    ],
+}
+IN_KYIVSKA = {  # the referrals of people in Irpin (i = 0, 3, 6, 9, 12, 15)
+    "organisation": [
+        ("ALPHA", "BETA", (4, 1, 0, 0, 0, 1, 0, 1, 1, 10.5, None)),
+        ("ALPHA", "GAMMA", (2, 1, 0, 0, 0, 1, 0, 1, 1, 38.0, None)),
+    ],
+    "layer": [("3", "4", (6, 2, 0, 0, 0, 2, 0, 2, 2, 24.3, None))],
+    "area": [("Kyivska (UA32)", "Kyivska (UA32)", (6, 2, 0, 0, 0, 2, 0, 2, 2, 24.3, None))],
+}
+
+
+def figures(rows: list[dict[str, Any]]) -> list[tuple[str, str, tuple[Any, ...]]]:
+    return [(r["from"], r["to"], tuple(r[c] for c in COLUMNS)) for r in rows]
+
+
 @pytest.mark.parametrize("by", ["organisation", "layer", "area"])
-def test_the_rollup_gives_what_counting_the_referrals_gives(
-    world: World, settings: Any, by: str
-) -> None:
+def test_the_metrics_are_the_hand_counted_figures(world: World, settings: Any, by: str) -> None:
+    settings.CARENET_MIN_CELL = 1
     network(world)
     country = make_user("country@test.org")
     account_services.coordinator_grant(actor=None, user=country, country="UA")
     people = world.people
-    for user in (people.coordinator, people.oblast_coordinator, people.superuser, country):
-        for threshold in (1, 5):
-            settings.CARENET_MIN_CELL = threshold
-            fast = metrics.pathway_metrics(user, by)
-            assert fast == direct(user, by)
-            assert fast[-1]["total"] and fast[-1]["sent"]
+    for user in (people.coordinator, people.superuser, country):
+        rows = metrics.pathway_metrics(user, by)
+        assert figures(rows) == [*NETWORK[by], ("All pathways", "", ALL)]
+    kyivska = metrics.pathway_metrics(people.oblast_coordinator, by)
+    assert figures(kyivska)[:-1] == IN_KYIVSKA[by]
+    assert kyivska[-1]["sent"] == 6
+    # An area and a country together: no set of rollup scopes fits; counted from the
+    # referrals (nobody was referred from Poland), to the same figures.
+    account_services.coordinator_grant(actor=None, user=people.oblast_coordinator, country="PL")
+    assert metrics.rollup_plan(people.oblast_coordinator) is None
+    assert metrics.pathway_metrics(people.oblast_coordinator, by) == kyivska
     assert_rollup_is_exact()
 
 
-def test_the_rollup_folds_beyond_the_limit_as_the_referrals_do(world: World, settings) -> None:
+def test_small_cells_are_suppressed_with_what_is_computed_from_them(
+    world: World, settings: Any
+) -> None:
+    settings.CARENET_MIN_CELL = 5
+    network(world)
+    beta, gamma, total = metrics.pathway_metrics(world.people.coordinator, "organisation")
+    assert (beta["sent"], beta["acknowledged"], beta["accepted"]) == (13, 9, 6)
+    assert (beta["started"], beta["median_hours_to_start"]) == (None, None)  # 3 started
+    assert (gamma["sent"], gamma["acknowledged"], gamma["median_hours_to_acknowledge"]) == (
+        5,
+        None,
+        None,
+    )
+    assert (total["outcomes"], total["loops_closed"], total["loops_closed_share"]) == (
+        6,
+        None,
+        None,
+    )
+
+
+def test_the_rollup_folds_beyond_the_limit(world: World, settings) -> None:
     settings.CARENET_MIN_CELL = 1
     network(world)
+    beta, gamma = NETWORK["organisation"]
+    other = ("Other pathways", "", (*gamma[2][:9], None, None))  # no median of medians
+    total = ("All pathways", "", ALL)
+    expected = {0: [("Other pathways", "", (*ALL[:9], None, None)), total], 1: [beta, other, total]}
     for limit in (0, 1, 2, 5):
-        fast = metrics.pathway_metrics(world.people.coordinator, "organisation", limit=limit)
-        slow = direct(world.people.coordinator, "organisation", limit=limit)
-        assert fast == slow
-    assert fast[-2].get("other") is None  # 5 pathways shown: nothing left over
+        rows = metrics.pathway_metrics(world.people.coordinator, "organisation", limit=limit)
+        assert figures(rows) == expected.get(limit, [beta, gamma, total])
 
 
 def test_each_step_moves_the_referral_in_the_rollup(world: World) -> None:
@@ -218,11 +272,9 @@ def test_a_raion_coordinator_reads_the_cells_of_its_areas(
     network(world)
     raion = make_user("raion@test.org")
     account_services.coordinator_grant(actor=None, user=raion, area=areas["bucha"])
-    slow = direct(raion, "area")
     monkeypatch.setattr(metrics, "_from_referrals", _refuse)
     rows = metrics.pathway_metrics(raion, "area")
-    assert rows == slow
-    assert [r["from"] for r in rows] == ["Kyivska (UA32)", "All pathways"]
+    assert figures(rows) == [*IN_KYIVSKA["area"], ("All pathways", "", IN_KYIVSKA["area"][0][2])]
     in_bucha = Referral.objects.filter(area__path__startswith="UA32/UA3208/").sent().count()
     assert rows[-1]["sent"] == in_bucha > 0
 
@@ -235,9 +287,8 @@ def test_two_oblasts_are_summed(world: World, areas: dict[str, AdminArea], setti
         account_services.coordinator_grant(actor=None, user=both, area=area)
     assert metrics.rollup_scopes(both) == ["region:UA32", "region:UA46"]
     for by in ("organisation", "layer", "area"):
-        fast = metrics.pathway_metrics(both, by)
-        assert fast == direct(both, by)
-    assert fast[-1]["sent"] == Referral.objects.sent().count()
+        rows = metrics.pathway_metrics(both, by)
+        assert figures(rows) == [*NETWORK[by], ("All pathways", "", ALL)]
 
 
 @pytest.mark.parametrize(
@@ -357,39 +408,35 @@ def ranges(year: int) -> list[tuple[datetime.date | None, datetime.date | None]]
     ]
 
 
+# Sent by hand-counting `calendar`, per range of `ranges`: the whole network (two referrals at
+# each of the nine moments) and the Bucha raion (the people in Irpin, in the raion itself and
+# in Bucha hromada: i % 6 in 0, 2, 4, 5).
+IN_RANGE = {
+    "network": [18, 18, 10, 10, 4, 10, 12, 14, 4, 2, 4, 0, 0, 18, 18],
+    "raion": [12, 12, 6, 7, 3, 7, 8, 9, 3, 1, 3, 0, 0, 12, 12],
+    "hromada": [6, 6, 3, 4, 1, 3, 4, 5, 2, 1, 1, 0, 0, 6, 6],  # Irpin: i = 0, 5, 6, 11, 12, 17
+}
+
+
 @pytest.mark.parametrize("by", ["organisation", "layer", "area"])
 def test_date_ranges_and_areas_below_an_oblast_read_the_rollup_exactly(
     world: World, areas: dict[str, AdminArea], settings: Any, monkeypatch: Any, by: str
 ) -> None:
+    settings.CARENET_MIN_CELL = 1
+    monkeypatch.setattr(metrics, "_from_referrals", _refuse)
     year = calendar(world, areas)
-    people = world.people
-    coordinators = [people.coordinator, people.oblast_coordinator, people.superuser]
-    for email, grants in [
-        ("country@test.org", [{"country": "UA"}]),
-        ("raion@test.org", [{"area": areas["bucha"]}]),
-        ("hromada@test.org", [{"area": areas["irpin"]}]),
-        ("two@test.org", [{"area": areas["kyiv_obl"]}, {"area": areas["lviv_obl"]}]),
-        ("mixed@test.org", [{"area": areas["bucha"]}, {"area": areas["lviv"]}]),
-    ]:
-        user = make_user(email)
-        for grant in grants:
-            account_services.coordinator_grant(actor=None, user=user, **grant)
-        coordinators.append(user)
-    seen = 0
-    # Every reach and range as they are; then, for two of them, small cells folded and one
-    # pathway shown at most (ranked on the months and the days around them together).
-    for threshold, limit, users in ((1, metrics.LIMIT, coordinators), (3, 1, coordinators[3:5])):
-        settings.CARENET_MIN_CELL = threshold
-        for user in users:
-            for since, until in ranges(year):
-                options = {"since": since, "until": until, "limit": limit}
-                slow = direct(user, by, **options)
-                with monkeypatch.context() as patch:
-                    patch.setattr(metrics, "_from_referrals", _refuse)
-                    fast = metrics.pathway_metrics(user, by, **options)
-                assert fast == slow, (user.email, since, until, threshold)
-                seen += fast[-1]["sent"] or 0
-    assert seen > 0
+    reach = {"network": world.people.coordinator}
+    for name, area in (("raion", areas["bucha"]), ("hromada", areas["irpin"])):
+        reach[name] = make_user(f"{name}@test.org")
+        account_services.coordinator_grant(actor=None, user=reach[name], area=area)
+    for name, user in reach.items():
+        for (since, until), sent in zip(ranges(year), IN_RANGE[name], strict=True):
+            rows = metrics.pathway_metrics(user, by, since=since, until=until)
+            assert rows[-1]["sent"] == sent, (name, since, until)
+            assert sum(r["sent"] for r in rows[:-1]) == sent  # the rows add up to the total
+            folded = metrics.pathway_metrics(user, by, since=since, until=until, limit=1)
+            assert len(folded) <= 3 and folded[-1] == rows[-1]
+            assert sum(r["sent"] for r in folded[:-1]) == sent
     assert_rollup_is_exact()
 
 
@@ -400,7 +447,6 @@ def test_a_month_is_the_site_s_local_month(world: World, areas: dict[str, AdminA
     # Sent at 00:10 on the 1st of February local time (still January in UTC), twice; and at
     # 23:59 on the 28th, twice; and on the 14th, twice.
     assert metrics.pathway_metrics(network, "layer", **turn)[-1]["sent"] == 6
-    assert direct(network, "layer", **turn)[-1]["sent"] == 6
     cell = PathwayCell.objects.get(scope="*", grouping="total", month=f"{year}-02")
     assert cell.sent == 6
 
@@ -438,7 +484,6 @@ def test_dates_in_another_time_zone_are_counted_from_the_referrals(
     assert metrics.pathway_metrics(network, "layer", **half)[-1]["sent"] == 4
     with timezone.override("UTC"):  # 00:10 on the 1st of February in Kyiv is in January
         assert metrics.pathway_metrics(network, "layer", **half)[-1]["sent"] == 2
-        assert metrics.pathway_metrics(network, "layer", **half) == direct(network, "layer", **half)
 
 
 def test_a_step_writes_the_rollup_in_one_statement_two_with_a_new_time(world: World) -> None:
