@@ -23,13 +23,14 @@ from carenet.community.models import (
 )
 from carenet.community.services import ChecklistInput, ScoreInput
 from carenet.core import permissions
+from carenet.core.widgets import DateInput
 from carenet.geo.forms import PlaceField
 
 if TYPE_CHECKING:
     from carenet.accounts.models import User
     from carenet.geo.models import AdminArea
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 NOTES = forms.Textarea(attrs={"rows": 3})
 NOTES_MAX = 4000  # a page of text: notes are not documents (21,000 characters were accepted)
 

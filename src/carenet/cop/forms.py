@@ -31,6 +31,7 @@ from carenet.cop.models import (
 )
 from carenet.cop.privacy import check_no_identifiers
 from carenet.cop.services.content import RESOURCE_TYPES, resource_max_bytes
+from carenet.core.widgets import DateInput
 from carenet.geo.forms import PlaceField
 
 IDENTIFIER_WARNING = _(
@@ -208,7 +209,7 @@ class SupervisionLogForm(forms.Form):
     supervisees = PeopleChoiceField(
         label=_("Supervisees"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
     hours = forms.DecimalField(
         label=_("Hours"), min_value=0.25, max_value=12, decimal_places=2, max_digits=4
     )
@@ -308,10 +309,8 @@ class TrainingForm(forms.Form):
         required=False,
         queryset=CommunityOfPractice.objects.none(),
     )
-    starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
     hours = forms.DecimalField(
         label=_("Hours"), min_value=0.5, max_value=500, decimal_places=1, max_digits=5
     )
@@ -364,7 +363,7 @@ LEVEL_CHOICES = [("", _("Not assessed")), ("1", "1"), ("2", "2"), ("3", "3"), ("
 
 class AssessmentForm(forms.Form):
     practitioner = PersonChoiceField(label=_("Practitioner"), queryset=User.objects.none())
-    assessed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
     context = forms.ChoiceField(
         label=_("Context"),
         choices=[c for c in AssessmentContext.choices if c[0] != AssessmentContext.SELF],

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.antispam import PublicForm, plain
+from carenet.core.widgets import DateInput
 from carenet.peer.models import AssignmentRole, GroupKind, PeerGroup, ScreeningStep, VolunteerStatus
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
 class GroupForm(forms.ModelForm):

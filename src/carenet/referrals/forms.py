@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation
+from carenet.core.widgets import DateInput
 from carenet.geo.forms import PlaceField
 from carenet.referrals.labels import term_choices
 from carenet.referrals.models import (
@@ -69,7 +70,7 @@ class ClientForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -139,7 +140,7 @@ class ConsentForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     for_referral = forms.BooleanField(
         label=_("Only for this referral"),
