@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.accounts.models import Organisation, OrganisationKind, Role, User
 from carenet.core import uploads
+from carenet.core.widgets import DateInput
 from carenet.geo.forms import PlaceField, PlacesField
 from carenet.network.models import (
     ActionStatus,
@@ -21,7 +22,7 @@ from carenet.network.models import (
 )
 from carenet.taxonomy.models import Term
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _sectors() -> Any:
