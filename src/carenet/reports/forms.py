@@ -8,10 +8,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from carenet.core.widgets import DateInput
 from carenet.geo.forms import PlaceField, PlacesField
 from carenet.reports.models import Grant, PackFormat, Programme, Target
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class PackForm(forms.Form):
