@@ -9,10 +9,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carenet.core.widgets import DateInput
 from carenet.outcomes.models import HEADCOUNT_FIELDS, DeliveryKind, Instrument, Timepoint
 from carenet.taxonomy import queries as taxonomy
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class DeliveryForm(forms.Form):
