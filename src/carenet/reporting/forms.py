@@ -9,16 +9,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carenet.core.widgets import DateInput
 from carenet.geo.forms import PlaceField
 from carenet.reporting.columns import BY_KEY
 from carenet.reporting.models import REACHED_PARTS, ActivityReport, ActivityStatus
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _terms(scheme: str) -> list[tuple[str, str]]:
@@ -170,7 +167,7 @@ class NeedsForm(forms.Form):
     as_of = forms.DateField(
         label=_("Date of the figures"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_(
             "For rows without a date column (“date”); blank: today. Earlier figures are kept: "
             "the gap page of a month uses the latest figure dated up to its end."
