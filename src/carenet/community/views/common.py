@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -52,6 +55,39 @@ def can_record(request: HttpRequest) -> bool:
 def actor(request: HttpRequest) -> User:
     """The signed-in user who acts (every view that writes is behind `login_required`)."""
     return cast("User", request.user)
+
+
+def list_page(request: HttpRequest, qs: Any, template: str, per_page: int = 30) -> HttpResponse:
+    """A list page: one page of `qs`, and whether to offer "record ..." links."""
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "can_edit": can_record(request)})
+
+
+def community_initial(request: HttpRequest) -> dict[str, str]:
+    """A "record ..." link from a community's page names the community."""
+    return {"community": request.GET.get("community", "")[:40]}
+
+
+def new_page(
+    request: HttpRequest,
+    form: Form,
+    create: Callable[[], Any],
+    *,
+    done: str,
+    detail: str,
+    template: str,
+) -> HttpResponse:
+    """A "record ..." page: on a valid POST `create()` calls the service, then the new
+    record's page (`detail`, by its uuid) shows `done`; a refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = create()
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            saved(request, done)
+            return redirect(detail, uuid=record.uuid)
+    return render(request, template, {"form": form})
 
 
 def profile_chart(result: scoring.ReadinessResult) -> SafeString:

@@ -19,7 +19,9 @@ from carenet.community.forms import EvidenceForm, ImplementationForm, StageForm
 from carenet.community.models import EvidenceKind, StageStatus
 from carenet.community.views.common import (
     actor,
+    community_initial,
     form_error,
+    new_page,
     require_app,
     require_edit_somewhere,
     saved,
@@ -72,19 +74,16 @@ def _query(request: HttpRequest) -> str:
 @login_required
 def implementation_new(request: HttpRequest) -> HttpResponse:
     require_edit_somewhere(request)
-    initial = {"community": request.GET.get("community", "")[:40]}
+    initial = community_initial(request)
     form = ImplementationForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            implementation = services.implementation_create(
-                actor=actor(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            saved(request, _("The programme is now followed in this community."))
-            return redirect("community:implementation", uuid=implementation.uuid)
-    return render(request, "community/implementation_form.html", {"form": form})
+    return new_page(
+        request,
+        form,
+        lambda: services.implementation_create(actor=actor(request), **form.cleaned_data),
+        done=_("The programme is now followed in this community."),
+        detail="community:implementation",
+        template="community/implementation_form.html",
+    )
 
 
 @require_GET

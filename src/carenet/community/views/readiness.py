@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +18,9 @@ from carenet.community.forms import (
 from carenet.community.models import KeyInformantInterview
 from carenet.community.views.common import (
     actor,
-    can_record,
-    form_error,
+    community_initial,
+    list_page,
+    new_page,
     profile_chart,
     require_app,
     require_edit_somewhere,
@@ -34,27 +33,23 @@ from carenet.community.views.common import (
 def assessment_list(request: HttpRequest) -> HttpResponse:
     require_app(request)
     qs = queries.assessments_for(request.user).order_by("-assessed_on", "-id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
-        request, "community/assessment_list.html", {"page": page, "can_edit": can_record(request)}
-    )
+    return list_page(request, qs, "community/assessment_list.html")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def assessment_new(request: HttpRequest) -> HttpResponse:
     require_edit_somewhere(request)
-    initial = {"community": request.GET.get("community", "")[:40]}
+    initial = community_initial(request)
     form = AssessmentForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_create(actor=actor(request), **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            saved(request, _("The assessment was recorded. Add its key-informant interviews."))
-            return redirect("community:assessment", uuid=assessment.uuid)
-    return render(request, "community/assessment_form.html", {"form": form})
+    return new_page(
+        request,
+        form,
+        lambda: services.assessment_create(actor=actor(request), **form.cleaned_data),
+        done=_("The assessment was recorded. Add its key-informant interviews."),
+        detail="community:assessment",
+        template="community/assessment_form.html",
+    )
 
 
 @require_GET

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,8 +13,9 @@ from carenet.community import queries, services
 from carenet.community.forms import ActionItemForm, ActionStatusForm, SessionForm
 from carenet.community.views.common import (
     actor,
-    can_record,
-    form_error,
+    community_initial,
+    list_page,
+    new_page,
     require_app,
     require_edit_somewhere,
     saved,
@@ -28,33 +28,28 @@ from carenet.community.views.common import (
 def session_list(request: HttpRequest) -> HttpResponse:
     require_app(request)
     qs = queries.sessions_for(request.user).order_by("-held_on", "-id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
-        request, "community/session_list.html", {"page": page, "can_edit": can_record(request)}
-    )
+    return list_page(request, qs, "community/session_list.html")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def session_new(request: HttpRequest) -> HttpResponse:
     require_edit_somewhere(request)
-    initial = {"community": request.GET.get("community", "")[:40]}
-    form = SessionForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(
-                actor=actor(request),
-                community=form.cleaned_data["community"],
-                organisation=form.cleaned_data["organisation"],
-                participation=form.participation(),
-                **form.session_fields(),
-            )
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            saved(request, _("The session was recorded. Add its action items."))
-            return redirect("community:session", uuid=session.uuid)
-    return render(request, "community/session_form.html", {"form": form})
+    form = SessionForm(request.POST or None, user=request.user, initial=community_initial(request))
+    return new_page(
+        request,
+        form,
+        lambda: services.session_create(
+            actor=actor(request),
+            community=form.cleaned_data["community"],
+            organisation=form.cleaned_data["organisation"],
+            participation=form.participation(),
+            **form.session_fields(),
+        ),
+        done=_("The session was recorded. Add its action items."),
+        detail="community:session",
+        template="community/session_form.html",
+    )
 
 
 @require_GET

@@ -15,7 +15,9 @@ from carenet.community.forms import ChecklistForm, SpaceForm
 from carenet.community.views.common import (
     actor,
     can_record,
+    community_initial,
     form_error,
+    new_page,
     require_app,
     require_edit_somewhere,
     saved,
@@ -42,23 +44,21 @@ def space_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def space_new(request: HttpRequest) -> HttpResponse:
     require_edit_somewhere(request)
-    initial = {"community": request.GET.get("community", "")[:40]}
-    form = SpaceForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            space = services.space_create(
-                actor=actor(request),
-                community=form.cleaned_data["community"],
-                organisation=form.cleaned_data["organisation"],
-                offers=list(form.cleaned_data["offers"]),
-                **form.space_fields(),
-            )
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            saved(request, _("The support space was recorded. Fill in its readiness checklist."))
-            return redirect("community:space", uuid=space.uuid)
-    return render(request, "community/space_form.html", {"form": form})
+    form = SpaceForm(request.POST or None, user=request.user, initial=community_initial(request))
+    return new_page(
+        request,
+        form,
+        lambda: services.space_create(
+            actor=actor(request),
+            community=form.cleaned_data["community"],
+            organisation=form.cleaned_data["organisation"],
+            offers=list(form.cleaned_data["offers"]),
+            **form.space_fields(),
+        ),
+        done=_("The support space was recorded. Fill in its readiness checklist."),
+        detail="community:space",
+        template="community/space_form.html",
+    )
 
 
 @require_GET
