@@ -84,10 +84,18 @@ class CheckedFile:
     size: int
 
 
-def check_upload(upload: UploadedFile, *, allowed: Iterable[str], max_bytes: int) -> CheckedFile:
+def check_upload(
+    upload: UploadedFile,
+    *,
+    allowed: Iterable[str],
+    max_bytes: int,
+    encodings: tuple[str, ...] = ("utf-8",),
+) -> CheckedFile:
     """Accept `upload` or raise ValidationError saying, in the user's language, what is wrong.
 
-    `allowed` are extensions without the dot (each one of `TYPES`); `max_bytes` the size limit.
+    `allowed` are extensions without the dot (each one of `TYPES`); `max_bytes` the size limit;
+    `encodings` those a text file may be in (a reader that also reads "cp1251", what Excel in
+    Ukrainian writes as CSV, says so).
     """
     allowed = sorted(allowed)
     name = PurePath((upload.name or "").replace("\\", "/")).name.strip()[-_NAME_LENGTH:]
@@ -108,7 +116,7 @@ def check_upload(upload: UploadedFile, *, allowed: Iterable[str], max_bytes: int
         )
     kind = TYPES[ext]
     try:
-        matches = _content_matches(upload, kind)
+        matches = _content_matches(upload, kind, encodings)
     finally:
         upload.seek(0)
     if not matches:
@@ -120,11 +128,11 @@ def check_upload(upload: UploadedFile, *, allowed: Iterable[str], max_bytes: int
     return CheckedFile(name, f"{uuid.uuid4().hex}.{ext}", ext, kind.content_type, size)
 
 
-def _content_matches(upload: UploadedFile, kind: FileType) -> bool:
+def _content_matches(upload: UploadedFile, kind: FileType, encodings: tuple[str, ...]) -> bool:
     upload.seek(0)
     if kind.text:
         data = upload.read()
-        return b"\x00" not in data and _is_utf8(data)
+        return b"\x00" not in data and any(_decodes(data, e) for e in encodings)
     if not upload.read(16).startswith(kind.signatures):
         return False
     if kind.members or kind.odf:
@@ -164,9 +172,9 @@ def _too_large_message(exc: spreadsheets.TooLarge) -> str:
     )
 
 
-def _is_utf8(data: bytes) -> bool:
+def _decodes(data: bytes, encoding: str) -> bool:
     try:
-        data.decode("utf-8")
+        data.decode(encoding)
     except UnicodeDecodeError:
         return False
     return True

@@ -128,7 +128,12 @@ class BulkInviteForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        uploads.check_upload(upload, allowed=BULK_TYPES, max_bytes=BULK_MAX_BYTES)
+        uploads.check_upload(
+            upload,
+            allowed=BULK_TYPES,
+            max_bytes=BULK_MAX_BYTES,
+            encodings=("utf-8", "cp1251"),  # as the reader reads a CSV file
+        )
         return upload
 
 

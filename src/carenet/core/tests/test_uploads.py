@@ -152,6 +152,18 @@ def test_it_refuses_text_that_is_not_utf8_or_holds_nul_bytes() -> None:
     assert _refusal("notes.txt", b"a\x00b").code == "file_content"
 
 
+def test_it_accepts_text_in_an_encoding_the_caller_reads() -> None:
+    excel_csv = "email,role\nолена@a.org,viewer\n".encode("cp1251")
+    checked = uploads.check_upload(
+        SimpleUploadedFile("list.csv", excel_csv),
+        allowed=("csv",),
+        max_bytes=MB,
+        encodings=("utf-8", "cp1251"),
+    )
+    assert checked.extension == "csv"
+    assert _refusal("list.csv", b"email\x00role", allowed=("csv",)).code == "file_content"
+
+
 def test_it_refuses_an_extension_the_caller_does_not_allow() -> None:
     error = _refusal("report.pdf", PDF, allowed=("csv", "xlsx"))
     assert error.code == "file_type"
