@@ -397,12 +397,19 @@ def import_through_queue(stack: Stack, browser: Browser, org: str, database_url:
         {"csrfmiddlewaretoken": token},
         file=("file", "stack-4w.csv", content.getvalue().encode()),
     )
+    preview = urlsplit(headers.get("Location", "")).path
+    if status != 302 or not preview.startswith(path):
+        raise CheckFailed(f"upload answered {status}: {_tail(body.decode(errors='replace'))}")
+    say("uploaded; the preview shows how the file is read")
+    status, headers, body = browser.post(
+        preview, {"csrfmiddlewaretoken": browser.csrf_form(preview)}
+    )
     location = headers.get("Location", "")
     if status != 302 or "/4w/imports/" not in location:
-        raise CheckFailed(f"upload answered {status}: {_tail(body.decode(errors='replace'))}")
+        raise CheckFailed(f"import answered {status}: {_tail(body.decode(errors='replace'))}")
     job_path = urlsplit(location).path
     job_uuid = job_path.rstrip("/").rsplit("/", 1)[-1]
-    say(f"uploaded; job {job_uuid} queued")
+    say(f"confirmed; job {job_uuid} queued")
 
     def finished() -> bool:  # what the page's progress bar asks (htmx)
         status, headers, _ = browser.get(job_path, **{"HX-Request": "true"})

@@ -126,7 +126,7 @@ def test_an_organisation_joins_and_its_admin_sees_an_overdue_action(
     page.click("summary:has-text('Add an action point')")
     page.fill("input[name=title]", "Send the referral form to all GAMMA staff")
     page.fill("input[name=due_on]", (timezone.localdate() - datetime.timedelta(days=2)).isoformat())
-    page.select_option("select[name=owner_organisation]", label="GAMMA")
+    page.select_option("select[name=owner_organisation]", label="Gamma Support (GAMMA)")
     page.click("text=Add the action point")
     page.wait_for_load_state()
     assert "Overdue" in page.content()

@@ -210,4 +210,4 @@ class ProtocolForm(forms.Form):
 
     def __init__(self, *args: Any, sites: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", _("The whole organisation")), *sites]
+        self.fields["site"].choices = [("", _("The whole organisation")), *sites]  # type: ignore[attr-defined]
