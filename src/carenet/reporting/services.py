@@ -305,7 +305,25 @@ def import_start(
     background: bool | None = None,
 ) -> ImportJob:
     """Keep the uploaded file and check it: at once when small, else in the background."""
-    job = ImportJob.objects.create(
+    job = _new_job(actor, organisation, month, file_name, valid_only, update_existing)
+    target = _store(job, upload, file_name)
+    _dispatch(job, target.stat().st_size, background)
+    job.refresh_from_db()
+    return job
+
+
+def _new_job(
+    actor: User | None,
+    organisation: Organisation,
+    month: datetime.date | None,
+    file_name: str,
+    valid_only: bool,
+    update_existing: bool,
+    status: str | None = None,
+) -> ImportJob:
+    """The import's record, before its file is stored (`_store`)."""
+    extra = {"status": status} if status else {}
+    return ImportJob.objects.create(
         organisation=organisation,
         month=month,
         created_by=actor,
@@ -314,11 +332,8 @@ def import_start(
         file_sha256="",
         valid_only=valid_only,
         update_existing=update_existing,
+        **extra,
     )
-    target = _store(job, upload, file_name)
-    _dispatch(job, target.stat().st_size, background)
-    job.refresh_from_db()
-    return job
 
 
 def _store(job: ImportJob, upload: IO[bytes], file_name: str) -> Path:
@@ -352,16 +367,8 @@ def import_upload(
 ) -> ImportJob:
     """Keep an uploaded file for its preview; nothing is checked or imported until the
     uploader confirms it (`import_confirm`)."""
-    job = ImportJob.objects.create(
-        organisation=organisation,
-        month=month,
-        created_by=actor,
-        file_name=Path(file_name).name[:255],
-        stored_path="",
-        file_sha256="",
-        valid_only=valid_only,
-        update_existing=update_existing,
-        status=ImportStatus.PREVIEW,
+    job = _new_job(
+        actor, organisation, month, file_name, valid_only, update_existing, ImportStatus.PREVIEW
     )
     _store(job, upload, file_name)
     return job
